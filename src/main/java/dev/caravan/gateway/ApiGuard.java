@@ -1,0 +1,144 @@
+package dev.caravan.gateway;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.netty.channel.ChannelHandlerContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.component.netty.NettyConstants;
+import org.apache.camel.component.netty.http.NettyHttpConstants;
+
+import dev.caravan.auth.Authenticator;
+import dev.caravan.auth.Principal;
+import dev.caravan.error.ApiException;
+import dev.caravan.error.ErrorMapper;
+
+/**
+ * The edge of the public API, first step of {@code api.http}: assigns the request id, decides the endpoint from
+ * path and method (404 / 405), checks the gateway key (401) and the content type of JSON bodies (415), keeps the
+ * few request headers Caravan may use, and then drops every request header from the message.
+ */
+public final class ApiGuard implements Processor {
+
+    /** Exchange property naming the endpoint for the route's choice: chat, models, model, health. */
+    public static final String ENDPOINT = "CaravanEndpoint";
+
+    record Endpoint(String name, String method, boolean auth, boolean jsonBody) {
+    }
+
+    private static final Map<String, Endpoint> EXACT = Map.of(
+            "/v1/chat/completions", new Endpoint("chat", "POST", true, true),
+            "/chat/completions", new Endpoint("chat", "POST", true, true),
+            "/v1/models", new Endpoint("models", "GET", true, false),
+            "/health", new Endpoint("health", "GET", false, false));
+
+    private static final Endpoint MODEL = new Endpoint("model", "GET", true, false);
+
+    /** Request headers Caravan reads (lower-case). Everything else is ignored and never forwarded. */
+    private static final List<String> KEPT_HEADERS = List.of("authorization", "x-api-key", "content-type",
+            "anthropic-beta", "anthropic-version", "x-caravan-task", "x-caravan-tenant", "x-caravan-tags",
+            "x-caravan-cache");
+
+    private final Authenticator authenticator;
+
+    public ApiGuard(Authenticator authenticator) {
+        this.authenticator = authenticator;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        long start = System.nanoTime();
+        Message in = exchange.getMessage();
+        ChannelHandlerContext ctx = in.getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT,
+                ChannelHandlerContext.class);
+        boolean keepAlive = !"close".equalsIgnoreCase(
+                exchange.getProperty(NettyHttpConstants.CONNECTION, "", String.class));
+        Map<String, String> kept = new HashMap<>(8);
+        for (String h : KEPT_HEADERS) {
+            String v = in.getHeader(h, String.class);
+            if (v != null) {
+                kept.put(h, v);
+            }
+        }
+        String method = in.getHeader(Exchange.HTTP_METHOD, String.class);
+        String path = pathOf(in.getHeader(Exchange.HTTP_URI, String.class));
+        in.removeHeaders("*");
+
+        ChatCall call = new ChatCall(newRequestId(), start, ctx, keepAlive, kept);
+        exchange.setProperty(ChatCall.PROPERTY, call);
+
+        Endpoint ep = EXACT.get(path);
+        if (ep == null && path.startsWith("/v1/models/") && path.length() > "/v1/models/".length()) {
+            ep = MODEL;
+            exchange.setProperty(ENDPOINT + ".path", path.substring("/v1/models/".length()));
+        }
+        if (ep == null) {
+            throw new ApiException(404, ErrorMapper.NOT_FOUND, "unknown_url",
+                    null, "Unknown request URL: " + method + " " + path + ". Caravan serves /v1/chat/completions "
+                            + "and /v1/models.");
+        }
+        if (!ep.method().equals(method)) {
+            throw new ApiException(405, ErrorMapper.INVALID_REQUEST, "method_not_allowed", null,
+                    "Method " + method + " is not allowed on " + path + "; use " + ep.method() + ".",
+                    Map.of("allow", ep.method()));
+        }
+        call.endpoint(ep.name());
+        exchange.setProperty(ENDPOINT, ep.name());
+        if (ep.auth()) {
+            call.principal(authenticate(kept));
+        }
+        if (ep.jsonBody()) {
+            String ct = kept.get("content-type");
+            if (ct == null || !ct.toLowerCase(java.util.Locale.ROOT).trim().startsWith("application/json")) {
+                throw new ApiException(415, ErrorMapper.INVALID_REQUEST, "unsupported_media_type", null,
+                        "Content-Type must be application/json" + (ct == null ? "" : ", not " + ct) + ".");
+            }
+        }
+    }
+
+    private Principal authenticate(Map<String, String> headers) {
+        String token = bearer(headers.get("authorization")).orElse(headers.get("x-api-key"));
+        if (token == null || token.isBlank()) {
+            throw new ApiException(401, ErrorMapper.AUTHENTICATION, "missing_api_key", null,
+                    "No gateway key provided. Send it as 'Authorization: Bearer <key>'."
+                            + (authenticator.isEmpty() ? " No keys are configured yet: set CARAVAN_API_KEY or "
+                                    + "caravan.keys.<name>." : ""));
+        }
+        return authenticator.authenticate(token.trim()).orElseThrow(() -> new ApiException(401,
+                ErrorMapper.AUTHENTICATION, "invalid_api_key", null, "Invalid gateway key."));
+    }
+
+    private static Optional<String> bearer(String authorization) {
+        if (authorization == null) {
+            return Optional.empty();
+        }
+        String a = authorization.trim();
+        if (a.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.of(a.substring(7).trim());
+        }
+        return Optional.empty();
+    }
+
+    static String pathOf(String uri) {
+        if (uri == null || uri.isEmpty()) {
+            return "/";
+        }
+        int q = uri.indexOf('?');
+        String p = q >= 0 ? uri.substring(0, q) : uri;
+        if (p.startsWith("http://") || p.startsWith("https://")) {
+            int slash = p.indexOf('/', p.indexOf("//") + 2);
+            p = slash < 0 ? "/" : p.substring(slash);
+        }
+        return p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+    }
+
+    static String newRequestId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return "req_" + Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
+    }
+}

@@ -1,0 +1,165 @@
+package dev.caravan.gateway;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.ChannelHandlerContext;
+
+import dev.caravan.api.ChatRequest;
+import dev.caravan.api.Usage;
+import dev.caravan.auth.Principal;
+
+/**
+ * Everything Caravan knows about one API call, kept in the exchange property {@link #PROPERTY}. The client's
+ * JSON is parsed once: {@link #raw()} is the tree as sent (OpenAI-compatible upstreams get it back with only
+ * their quirks applied), {@link #request()} the typed view (native translators, routing decisions).
+ */
+public final class ChatCall {
+
+    public static final String PROPERTY = "caravan.call";
+
+    private final String requestId;
+    private final long startNanos;
+    private final ChannelHandlerContext channel;
+    private final boolean keepAlive;
+    private final Map<String, String> clientHeaders;
+    private Principal principal;
+    private String endpoint;
+    private ObjectNode raw;
+    private ChatRequest request;
+    private String provider;
+    private String upstreamModel;
+    private final Set<String> droppedParams = Collections.synchronizedSet(new LinkedHashSet<>());
+    private final Map<String, String> responseHeaders = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final List<String> attempts = Collections.synchronizedList(new ArrayList<>());
+    private volatile Usage usage;
+    private volatile int status;
+
+    public ChatCall(String requestId, long startNanos, ChannelHandlerContext channel, boolean keepAlive,
+            Map<String, String> clientHeaders) {
+        this.requestId = requestId;
+        this.startNanos = startNanos;
+        this.channel = channel;
+        this.keepAlive = keepAlive;
+        this.clientHeaders = clientHeaders;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /** The client's channel (streams write to it directly). */
+    public ChannelHandlerContext channel() {
+        return channel;
+    }
+
+    public boolean keepAlive() {
+        return keepAlive;
+    }
+
+    /**
+     * The request headers Caravan may use (lower-case names): only an allow-list is captured at the edge, and
+     * nothing is forwarded upstream unless a provider translator asks for it by name.
+     */
+    public String clientHeader(String lowerCaseName) {
+        return clientHeaders.get(lowerCaseName);
+    }
+
+    public Principal principal() {
+        return principal;
+    }
+
+    public void principal(Principal p) {
+        this.principal = p;
+    }
+
+    public String endpoint() {
+        return endpoint;
+    }
+
+    public void endpoint(String e) {
+        this.endpoint = e;
+    }
+
+    public ObjectNode raw() {
+        return raw;
+    }
+
+    public ChatRequest request() {
+        return request;
+    }
+
+    public void request(ObjectNode raw, ChatRequest request) {
+        this.raw = raw;
+        this.request = request;
+    }
+
+    /** The provider that answered (or is being tried). */
+    public String provider() {
+        return provider;
+    }
+
+    public void provider(String provider) {
+        this.provider = provider;
+    }
+
+    public String upstreamModel() {
+        return upstreamModel;
+    }
+
+    public void upstreamModel(String model) {
+        this.upstreamModel = model;
+    }
+
+    /** Parameters a translator dropped because the target does not support them (x-caravan-dropped-params). */
+    public void dropped(String param) {
+        droppedParams.add(param);
+    }
+
+    public Set<String> droppedParams() {
+        return droppedParams;
+    }
+
+    /** Extra headers for the client's response, set by translators (never copied from the request). */
+    public void responseHeader(String name, String value) {
+        responseHeaders.put(name, value);
+    }
+
+    public Map<String, String> responseHeaders() {
+        return responseHeaders;
+    }
+
+    public List<String> attempts() {
+        return attempts;
+    }
+
+    public Usage usage() {
+        return usage;
+    }
+
+    public void usage(Usage u) {
+        this.usage = u;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public void status(int s) {
+        this.status = s;
+    }
+
+    public boolean isStream() {
+        return request != null && request.isStream();
+    }
+}

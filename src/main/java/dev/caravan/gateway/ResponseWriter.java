@@ -1,0 +1,42 @@
+package dev.caravan.gateway;
+
+import java.util.Map;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+import dev.caravan.api.Json;
+import dev.caravan.http.SseResponse;
+import dev.caravan.provider.ChatResult;
+import dev.caravan.provider.StreamSession;
+
+/**
+ * Last step of {@code api.chat}: a {@link ChatResult} becomes the JSON reply; a {@link StreamSession} is attached
+ * to a {@link SseResponse} on the client's channel, from which point the client owns the stream.
+ */
+public final class ResponseWriter implements Processor {
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        ChatCall call = exchange.getProperty(ChatCall.PROPERTY, ChatCall.class);
+        Object body = exchange.getMessage().getBody();
+        if (body instanceof StreamSession session) {
+            SseResponse response = new SseResponse(HttpResponseStatus.OK);
+            HttpReplies.finish(exchange, response.headers());
+            call.status(200);
+            response.bind(call.channel());
+            session.attach(response, outcome -> {
+                call.usage(outcome.usage());
+                AccessLog.stream(call, outcome);
+            });
+            exchange.getMessage().setBody(response);
+            return;
+        }
+        ChatResult result = exchange.getMessage().getMandatoryBody(ChatResult.class);
+        call.usage(result.usage());
+        call.status(200);
+        HttpReplies.json(exchange, 200, Json.MAPPER.writeValueAsBytes(result.body()), Map.of());
+        AccessLog.request(call, 200, result.usage(), null);
+    }
+}

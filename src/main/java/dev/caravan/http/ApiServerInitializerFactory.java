@@ -1,0 +1,94 @@
+package dev.caravan.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import org.apache.camel.component.netty.NettyConsumer;
+import org.apache.camel.component.netty.ServerInitializerFactory;
+import org.apache.camel.component.netty.http.HttpServerInitializerFactory;
+import org.apache.camel.component.netty.http.NettyHttpConsumer;
+
+import dev.caravan.error.ErrorMapper;
+
+/**
+ * camel-netty-http's server pipeline with the parts that would answer clients in plain text replaced, so that
+ * every reply is an OpenAI error envelope: a body over {@code caravan.api.max-body-bytes} gets 413 (not an empty
+ * reply), and a request Netty could not decode gets 400.
+ */
+public class ApiServerInitializerFactory extends HttpServerInitializerFactory {
+
+    private final int maxBodyBytes;
+
+    public ApiServerInitializerFactory(NettyHttpConsumer consumer, int maxBodyBytes) {
+        super(consumer);
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public ServerInitializerFactory createPipelineFactory(NettyConsumer nettyConsumer) {
+        return new ApiServerInitializerFactory((NettyHttpConsumer) nettyConsumer, maxBodyBytes);
+    }
+
+    @Override
+    protected void initChannel(Channel ch) throws Exception {
+        super.initChannel(ch);
+        ch.pipeline().replace("aggregator", "aggregator", new BoundedAggregator(maxBodyBytes));
+        ch.pipeline().addAfter("aggregator", "caravan-guard", new MalformedRequestGuard());
+    }
+
+    static void reject(ChannelHandlerContext ctx, HttpResponseStatus status, String message, String code) {
+        byte[] body = ErrorMapper.envelope(status.code(), message, null, code);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.wrappedBuffer(body));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Answers an oversized body with a JSON 413 and closes (the rest of the body is not read). */
+    static final class BoundedAggregator extends HttpObjectAggregator {
+        private final int max;
+
+        BoundedAggregator(int max) {
+            super(max);
+            this.max = max;
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            reject(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "Request body is larger than the limit of " + max + " bytes (caravan.api.max-body-bytes).",
+                    "request_too_large");
+        }
+    }
+
+    /** A request Netty failed to decode, or an HTTP/1.1 request without Host, gets a JSON 400 instead of text. */
+    static final class MalformedRequestGuard extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            if (msg instanceof FullHttpRequest req) {
+                if (req.decoderResult().isFailure()) {
+                    req.release();
+                    reject(ctx, HttpResponseStatus.BAD_REQUEST, "Malformed HTTP request.", "malformed_request");
+                    return;
+                }
+                if (!req.headers().contains(HttpHeaderNames.HOST)) {
+                    req.headers().set(HttpHeaderNames.HOST, "localhost");
+                }
+            }
+            super.channelRead(ctx, msg);
+        }
+    }
+}

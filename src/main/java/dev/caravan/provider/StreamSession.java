@@ -1,0 +1,419 @@
+package dev.caravan.provider;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.caravan.api.ApiError;
+import dev.caravan.api.ChatChunk;
+import dev.caravan.api.Json;
+import dev.caravan.api.Usage;
+import dev.caravan.error.ErrorMapper;
+import dev.caravan.error.ProviderUnavailable;
+import dev.caravan.http.SseResponse;
+import dev.caravan.support.Secrets;
+
+/**
+ * One upstream stream on its way to the client: upstream bytes → {@link SseCodec.Reader} → the provider's
+ * {@link StreamTranslator} → OpenAI chunks → {@link SseResponse}. Shared by every provider.
+ *
+ * <p>Until the first chunk exists the stream is still "undecided": a failure then completes {@link #firstChunk()}
+ * exceptionally, so the route can fail over. After it, the client owns the stream and a failure ends it with an
+ * OpenAI error event and {@code [DONE]}. The usage chunk ({@code choices: []}) is emitted here, last, when the
+ * client asked for {@code include_usage}; whatever the client asked, usage is reported to {@code onFinish}.
+ */
+public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, ChunkSink {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamSession.class);
+    private static final long PENDING_LIMIT = 256 * 1024;
+
+    private final String provider;
+    private final StreamTranslator translator;
+    private final boolean includeUsage;
+    private final long timeoutNanos;
+    private final long idleNanos;
+    private final ScheduledExecutorService timer;
+    private final SseCodec.Reader reader;
+    private final CompletableFuture<StreamSession> firstChunk = new CompletableFuture<>();
+
+    private volatile Flow.Subscription subscription;
+    private volatile SseResponse out;
+    private final List<byte[]> pending = new ArrayList<>();
+    private long pendingBytes;
+    private final java.util.concurrent.atomic.AtomicBoolean paused = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean ended;
+    private boolean sawFinish;
+    private int chunks;
+    private long firstChunkNanos;
+    private long lastActivity = System.nanoTime();
+    private ScheduledFuture<?> watchdog;
+    private String id;
+    private long created;
+    private String model;
+    private Usage usage;
+    private Consumer<StreamOutcome> onFinish = o -> { };
+    private StreamOutcome finishedBeforeAttach;
+    /** Set under the lock, delivered after it is released: Camel resumes the route from that completion. */
+    private Throwable firstFailure;
+    private boolean firstReady;
+
+    public StreamSession(String provider, StreamTranslator translator, boolean includeUsage, long timeoutNanos,
+            long idleNanos, ScheduledExecutorService timer) {
+        this.provider = provider;
+        this.translator = translator;
+        this.includeUsage = includeUsage;
+        this.timeoutNanos = timeoutNanos;
+        this.idleNanos = idleNanos;
+        this.timer = timer;
+        this.reader = new SseCodec.Reader(this::onSse);
+    }
+
+    /** Completes with this session when the first chunk is ready, exceptionally when the stream failed first. */
+    public CompletableFuture<StreamSession> firstChunk() {
+        return firstChunk;
+    }
+
+    public String provider() {
+        return provider;
+    }
+
+    /** Hands the stream to the client's response; chunks held so far are flushed. */
+    public void attach(SseResponse response, Consumer<StreamOutcome> onFinish) {
+        StreamOutcome early;
+        synchronized (this) {
+            this.out = response;
+            this.onFinish = onFinish;
+            for (byte[] b : pending) {
+                response.send(b);
+            }
+            pending.clear();
+            pendingBytes = 0;
+            early = finishedBeforeAttach;
+            if (ended) {
+                response.end();
+                this.onFinish = o -> { };
+            }
+        }
+        if (early != null) {
+            onFinish.accept(early);
+        }
+        response.onAbort(this::clientGone);
+        response.onDrained(this::resume);
+        resume();
+    }
+
+    private void signal() {
+        if (firstFailure != null) {
+            Throwable t = firstFailure;
+            firstFailure = null;
+            firstChunk.completeExceptionally(t);
+        } else if (firstReady) {
+            firstReady = false;
+            firstChunk.complete(this);
+        }
+    }
+
+    // ---- upstream side (Flow.Subscriber) ----
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+        synchronized (this) {
+            this.subscription = s;
+            armWatchdog(timeoutNanos);
+        }
+        s.request(1);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> items) {
+        boolean more;
+        synchronized (this) {
+            lastActivity = System.nanoTime();
+            if (ended) {
+                return;
+            }
+            try {
+                for (ByteBuffer b : items) {
+                    reader.feed(b);
+                    if (ended) {
+                        break;
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("stream from {} could not be translated: {}", provider, Secrets.scrub(e.toString()));
+                fail(502, new ErrorMapper.UpstreamError("The provider sent an event the gateway could not read.",
+                        null, "upstream_protocol_error", null));
+            }
+            more = !ended;
+            if (more && backlogged()) {
+                paused.set(true);
+                // re-check: the client may have drained between the test and the flag (lost wake-up)
+                more = !backlogged() && paused.compareAndSet(true, false);
+            }
+        }
+        signal();
+        if (more) {
+            subscription.request(1);
+        }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            if (chunks == 0 && out == null) {
+                ended = true;
+                cancelWatchdog();
+                firstFailure = new ProviderUnavailable(provider, ProviderUnavailable.Reason.CONNECTION, 200, null,
+                        "stream broke before the first event");
+            } else {
+                endWithError("The provider's stream broke off: " + UpstreamClient.describe(t),
+                        "upstream_stream_error");
+            }
+        }
+        signal();
+    }
+
+    @Override
+    public void onComplete() {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            reader.finish();
+            if (!ended) {
+                translator.onEnd(this);
+            }
+            if (!ended) {
+                if (sawFinish) {
+                    done();
+                } else if (chunks == 0 && out == null) {
+                    ended = true;
+                    cancelWatchdog();
+                    firstFailure = new ProviderUnavailable(provider, ProviderUnavailable.Reason.CONNECTION, 200,
+                            null, "stream ended without any event");
+                } else {
+                    endWithError("The provider's stream ended before the answer was complete.",
+                            "upstream_stream_truncated");
+                }
+            }
+        }
+        signal();
+    }
+
+    private void onSse(SseEvent ev) {
+        if (ended) {
+            return;
+        }
+        try {
+            translator.onEvent(ev, this);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- ChunkSink (called under the session lock, from onNext/onComplete) ----
+
+    @Override
+    public void meta(String id, long created, String model) {
+        if (this.id == null) {
+            this.id = id;
+            this.created = created;
+            this.model = model;
+        }
+    }
+
+    @Override
+    public void chunk(Object chunk) {
+        if (ended) {
+            return;
+        }
+        byte[] bytes = SseCodec.data(json(chunk));
+        if (chunks++ == 0) {
+            firstChunkNanos = System.nanoTime();
+            emit(bytes);
+            armWatchdog(idleNanos);
+            firstReady = true;
+            return;
+        }
+        emit(bytes);
+    }
+
+    @Override
+    public void usage(Usage u) {
+        this.usage = u;
+    }
+
+    @Override
+    public void finished() {
+        sawFinish = true;
+    }
+
+    @Override
+    public void done() {
+        if (ended) {
+            return;
+        }
+        if (chunks == 0) {
+            // a stream with no content at all (e.g. only a usage chunk): still a valid, complete answer
+            firstChunkNanos = System.nanoTime();
+            firstReady = true;
+        }
+        if (includeUsage && usage != null) {
+            emit(SseCodec.data(json(ChatChunk.usage(id, created, model, usage))));
+        }
+        emit(SseCodec.DONE);
+        finish("ok", null);
+    }
+
+    @Override
+    public void error(int status, ErrorMapper.UpstreamError error) {
+        fail(status, error);
+    }
+
+    private void fail(int status, ErrorMapper.UpstreamError error) {
+        if (ended) {
+            return;
+        }
+        if (chunks == 0 && out == null) {
+            ended = true;
+            cancelWatchdog();
+            cancelUpstream();
+            firstFailure = ErrorMapper.fromUpstream(provider, status, null, error);
+            return;
+        }
+        String msg = error.message() == null ? "The provider reported an error." : Secrets.scrub(error.message());
+        endWithError(provider + ": " + msg, error.code() == null ? "upstream_error" : error.code());
+    }
+
+    private void endWithError(String message, String code) {
+        ApiError err = ApiError.of(message, ErrorMapper.SERVER, null, code);
+        emit(SseCodec.data(json(err)));
+        emit(SseCodec.DONE);
+        cancelUpstream();
+        finish("error", message);
+    }
+
+    private void finish(String result, String error) {
+        ended = true;
+        cancelWatchdog();
+        if (!firstChunk.isDone()) {
+            firstReady = true;
+        }
+        StreamOutcome o = new StreamOutcome(result, usage, chunks, firstChunkNanos, System.nanoTime(), error);
+        if (out != null) {
+            out.end();
+            Consumer<StreamOutcome> f = onFinish;
+            onFinish = x -> { };
+            f.accept(o);
+        } else {
+            finishedBeforeAttach = o;
+        }
+    }
+
+    private void emit(byte[] bytes) {
+        if (out != null) {
+            out.send(bytes);
+        } else {
+            pending.add(bytes);
+            pendingBytes += bytes.length;
+        }
+    }
+
+    private boolean backlogged() {
+        return out != null ? out.isBacklogged() : pendingBytes > PENDING_LIMIT;
+    }
+
+    /** Lock-free: called from the client's event loop when its queue drained. */
+    private void resume() {
+        Flow.Subscription s = subscription;
+        if (!ended && s != null && !backlogged() && paused.compareAndSet(true, false)) {
+            s.request(1);
+        }
+    }
+
+    private void clientGone() {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            cancelWatchdog();
+            cancelUpstream();
+            Consumer<StreamOutcome> f = onFinish;
+            onFinish = o -> { };
+            f.accept(new StreamOutcome("client_closed", usage, chunks, firstChunkNanos, System.nanoTime(), null));
+        }
+    }
+
+    /** Stops the upstream call (client gone, deadline passed, or a translation failure). */
+    public void cancelUpstream() {
+        Flow.Subscription s = subscription;
+        if (s != null) {
+            s.cancel();
+        }
+    }
+
+    // ---- deadlines: first chunk within timeout, then no silence longer than idle ----
+
+    private void armWatchdog(long windowNanos) {
+        cancelWatchdog();
+        if (windowNanos <= 0 || timer == null) {
+            return;
+        }
+        long deadline = lastActivity + windowNanos;
+        watchdog = timer.schedule(() -> checkDeadline(windowNanos), Math.max(1, deadline - System.nanoTime()),
+                TimeUnit.NANOSECONDS);
+    }
+
+    private void checkDeadline(long windowNanos) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            long idle = System.nanoTime() - lastActivity;
+            if (idle < windowNanos) {
+                watchdog = timer.schedule(() -> checkDeadline(windowNanos), windowNanos - idle, TimeUnit.NANOSECONDS);
+                return;
+            }
+            if (chunks == 0 && out == null) {
+                ended = true;
+                cancelUpstream();
+                firstFailure = new ProviderUnavailable(provider, ProviderUnavailable.Reason.TIMEOUT, 0, null,
+                        "no event within " + TimeUnit.NANOSECONDS.toMillis(windowNanos) + " ms");
+            } else {
+                endWithError("The provider sent nothing for " + TimeUnit.NANOSECONDS.toMillis(windowNanos)
+                        + " ms.", "upstream_timeout");
+            }
+        }
+        signal();
+    }
+
+    private void cancelWatchdog() {
+        if (watchdog != null) {
+            watchdog.cancel(false);
+            watchdog = null;
+        }
+    }
+
+    private static byte[] json(Object o) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(o);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot serialize chunk", e);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.caravan.provider;
+
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.AsyncProcessorSupport;
+
+import dev.caravan.gateway.ChatCall;
+
+/**
+ * The HTTP call step of every provider route: body in is an {@link UpstreamRequest}; body out is an
+ * {@link UpstreamResponse} (non-stream, or a stream's error reply) or a {@link StreamSession} whose first chunk
+ * is ready. Transport failures become {@code ProviderUnavailable} on the exchange. Asynchronous: no Camel
+ * thread waits for the provider.
+ */
+public final class UpstreamCall extends AsyncProcessorSupport {
+
+    private final UpstreamClient client;
+
+    public UpstreamCall(UpstreamClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        UpstreamRequest req = exchange.getMessage().getBody(UpstreamRequest.class);
+        ChatCall call = exchange.getProperty(ChatCall.PROPERTY, ChatCall.class);
+        java.util.concurrent.CompletableFuture<?> f = req.stream()
+                ? client.stream(req, call != null && call.request() != null && call.request().includeUsage())
+                : client.send(req);
+        f.whenComplete((result, err) -> {
+            if (err != null) {
+                exchange.setException(UpstreamClient.unwrap(err));
+            } else {
+                exchange.getMessage().setBody(result);
+            }
+            callback.done(false);
+        });
+        return false;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.caravan.provider.openai;
+
+import java.io.IOException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+import dev.caravan.api.Json;
+import dev.caravan.api.Usage;
+import dev.caravan.error.ErrorMapper;
+import dev.caravan.error.ProviderUnavailable;
+import dev.caravan.provider.ChatResult;
+import dev.caravan.provider.UpstreamResponse;
+
+/**
+ * OpenAI-compatible upstream reply → client answer. Error statuses become an {@code ApiException} (client 4xx)
+ * or {@code ProviderUnavailable} (429/5xx: failover); a success keeps the provider's JSON and only normalizes
+ * what typed OpenAI clients would reject (finish reasons). A stream passes through: its translator is already
+ * running.
+ */
+public final class OpenAiResponseTranslator implements Processor {
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        Object body = exchange.getMessage().getBody();
+        if (!(body instanceof UpstreamResponse r)) {
+            return; // a stream session: nothing to translate here
+        }
+        OpenAiCompatibleProvider p = exchange.getProperty(OpenAiCompatibleProvider.PROPERTY,
+                OpenAiCompatibleProvider.class);
+        exchange.getMessage().setBody(translate(p.name(), r, p.quirks()));
+    }
+
+    /** Pure: the client answer for an upstream reply, or the exception it maps to. */
+    public static ChatResult translate(String provider, UpstreamResponse r, OpenAiQuirks q) {
+        if (!r.ok()) {
+            throw ErrorMapper.fromUpstream(provider, r.status(), r.retryAfterSeconds(),
+                    ErrorMapper.parseOpenAiStyle(r.body()));
+        }
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(r.body());
+        } catch (IOException e) {
+            throw new ProviderUnavailable(provider, ProviderUnavailable.Reason.SERVER_ERROR, r.status(), null,
+                    "the reply was not JSON");
+        }
+        if (!(root instanceof ObjectNode tree)) {
+            throw new ProviderUnavailable(provider, ProviderUnavailable.Reason.SERVER_ERROR, r.status(), null,
+                    "the reply was not a JSON object");
+        }
+        if (tree.has("error") && !tree.has("choices")) {
+            JsonNode code = tree.path("error").path("code");
+            int status = code.isInt() && code.asInt() >= 400 && code.asInt() < 600 ? code.asInt() : 502;
+            throw ErrorMapper.fromUpstream(provider, status, null, ErrorMapper.parseOpenAiStyle(tree));
+        }
+        normalizeChoices(tree, q);
+        return new ChatResult(tree, usageOf(tree));
+    }
+
+    static void normalizeChoices(ObjectNode tree, OpenAiQuirks q) {
+        for (JsonNode c : tree.path("choices")) {
+            if (c instanceof ObjectNode choice && choice.get("finish_reason") != null
+                    && choice.get("finish_reason").isTextual()) {
+                String raw = choice.get("finish_reason").asText();
+                String mapped = q.finishReason(raw);
+                if (!raw.equals(mapped)) {
+                    choice.put("finish_reason", mapped);
+                    choice.put("native_finish_reason", raw);
+                }
+            }
+        }
+    }
+
+    /** {@code usage}, or Groq's {@code x_groq.usage}; null when the provider sent none. */
+    static Usage usageOf(ObjectNode tree) {
+        JsonNode u = tree.get("usage");
+        if (u == null || !u.isObject()) {
+            u = tree.path("x_groq").get("usage");
+        }
+        if (u == null || !u.isObject()) {
+            return null;
+        }
+        try {
+            return Json.MAPPER.treeToValue(u, Usage.class);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

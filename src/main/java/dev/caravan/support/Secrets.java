@@ -1,0 +1,44 @@
+package dev.caravan.support;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Every secret the gateway holds (provider keys, gateway keys) is registered here, so that text that leaves
+ * the process (error messages from upstreams, log lines) can be scrubbed of it. Besides exact values, strings
+ * shaped like well-known provider keys are masked too, because an upstream may quote a key we never held.
+ */
+public final class Secrets {
+
+    public static final String MASK = "[redacted]";
+
+    private static final Set<String> KNOWN = ConcurrentHashMap.newKeySet();
+
+    private static final Pattern KEY_SHAPES = Pattern.compile(
+            "(sk-[A-Za-z0-9_\\-*.]{8,}|sk_[A-Za-z0-9_\\-]{8,}|AIza[0-9A-Za-z_\\-]{20,}|gsk_[A-Za-z0-9]{8,}"
+                    + "|xai-[A-Za-z0-9]{8,}|(?i:bearer)\\s+[A-Za-z0-9_\\-.=]{12,})");
+
+    private Secrets() {
+    }
+
+    /** Registers a secret value; blanks and very short values (which would over-match) are ignored. */
+    public static void register(String secret) {
+        if (secret != null && secret.length() >= 8) {
+            KNOWN.add(secret);
+        }
+    }
+
+    public static String scrub(String text) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        String out = text;
+        for (String s : KNOWN) {
+            if (out.contains(s)) {
+                out = out.replace(s, MASK);
+            }
+        }
+        return KEY_SHAPES.matcher(out).replaceAll(MASK);
+    }
+}
