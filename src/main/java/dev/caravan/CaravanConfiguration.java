@@ -11,7 +11,9 @@ import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 
 import dev.caravan.auth.ConfigKeyAuthenticator;
+import dev.caravan.gateway.AccessLog;
 import dev.caravan.gateway.ApiGuard;
+import dev.caravan.gateway.CallEvents;
 import dev.caravan.gateway.ChatRequestParser;
 import dev.caravan.gateway.ErrorResponder;
 import dev.caravan.gateway.HealthProcessor;
@@ -50,8 +52,13 @@ public class CaravanConfiguration implements CamelConfiguration {
         r.bind("upstreamClient", client);
         r.bind("upstreamCall", new UpstreamCall(client));
 
+        // caravan.keys.<name> from any property source: files, -D system properties
+        java.util.Set<String> keyNames = new java.util.TreeSet<>(
+                pc.loadProperties(k -> k.startsWith(ConfigKeyAuthenticator.PREFIX)).stringPropertyNames());
+        System.getProperties().stringPropertyNames().stream()
+                .filter(k -> k.startsWith(ConfigKeyAuthenticator.PREFIX)).forEach(keyNames::add);
         Properties keys = new Properties();
-        for (String name : pc.loadProperties(k -> k.startsWith(ConfigKeyAuthenticator.PREFIX)).stringPropertyNames()) {
+        for (String name : keyNames) {
             pc.resolveProperty(name).ifPresent(v -> keys.setProperty(name, v));
         }
         ConfigKeyAuthenticator auth = new ConfigKeyAuthenticator(keys);
@@ -62,8 +69,11 @@ public class CaravanConfiguration implements CamelConfiguration {
         r.bind("modelRouter", new ModelRouter(providers));
         r.bind("modelsProcessor", new ModelsProcessor(providers));
         r.bind("healthProcessor", new HealthProcessor());
-        r.bind("responseWriter", new ResponseWriter());
-        r.bind("errorResponder", new ErrorResponder());
+        CallEvents events = new CallEvents();
+        events.add(new AccessLog());
+        r.bind("callEvents", events);
+        r.bind("responseWriter", new ResponseWriter(events));
+        r.bind("errorResponder", new ErrorResponder(events));
         r.bind("openAiRequestTranslator", new OpenAiRequestTranslator());
         r.bind("openAiResponseTranslator", new OpenAiResponseTranslator());
 

@@ -39,6 +39,7 @@ public final class ChatCall {
     private final Map<String, String> responseHeaders = Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<String> attempts = Collections.synchronizedList(new ArrayList<>());
     private volatile Usage usage;
+    private volatile java.util.function.UnaryOperator<Usage> usageDecorator = java.util.function.UnaryOperator.identity();
     private volatile int status;
 
     public ChatCall(String requestId, long startNanos, ChannelHandlerContext channel, boolean keepAlive,
@@ -149,6 +150,18 @@ public final class ChatCall {
 
     public void usage(Usage u) {
         this.usage = u;
+    }
+
+    /**
+     * Applied to the usage the client sees in a stream's final usage chunk (e.g. to add cost). Set before the
+     * provider is called; identity by default.
+     */
+    public java.util.function.UnaryOperator<Usage> usageDecorator() {
+        return usageDecorator;
+    }
+
+    public void usageDecorator(java.util.function.UnaryOperator<Usage> d) {
+        this.usageDecorator = d;
     }
 
     public int status() {

@@ -19,6 +19,12 @@ public final class ErrorResponder implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
 
+    private final CallEvents events;
+
+    public ErrorResponder(CallEvents events) {
+        this.events = events;
+    }
+
     @Override
     public void process(Exchange exchange) throws Exception {
         Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
@@ -32,7 +38,8 @@ public final class ErrorResponder implements Processor {
             call.status(ce.status());
         }
         HttpReplies.json(exchange, ce.status(), Json.MAPPER.writeValueAsBytes(ce.body()), ce.headers());
-        AccessLog.request(call, ce.status(), call == null ? null : call.usage(), ce.body().error().code());
+        events.completed(call, new CallOutcome(ce.status(), call == null ? null : call.usage(),
+                call != null && call.isStream(), "error", ce.body().error().code(), 0, 0, System.nanoTime()));
     }
 
     /** The stack trace without the message (messages may quote upstream text). */

@@ -17,6 +17,12 @@ import dev.caravan.provider.StreamSession;
  */
 public final class ResponseWriter implements Processor {
 
+    private final CallEvents events;
+
+    public ResponseWriter(CallEvents events) {
+        this.events = events;
+    }
+
     @Override
     public void process(Exchange exchange) throws Exception {
         ChatCall call = exchange.getProperty(ChatCall.PROPERTY, ChatCall.class);
@@ -28,7 +34,7 @@ public final class ResponseWriter implements Processor {
             response.bind(call.channel());
             session.attach(response, outcome -> {
                 call.usage(outcome.usage());
-                AccessLog.stream(call, outcome);
+                events.streamed(call, outcome);
             });
             exchange.getMessage().setBody(response);
             return;
@@ -37,6 +43,6 @@ public final class ResponseWriter implements Processor {
         call.usage(result.usage());
         call.status(200);
         HttpReplies.json(exchange, 200, Json.MAPPER.writeValueAsBytes(result.body()), Map.of());
-        AccessLog.request(call, 200, result.usage(), null);
+        events.completed(call, new CallOutcome(200, result.usage(), false, "ok", null, 0, 0, System.nanoTime()));
     }
 }

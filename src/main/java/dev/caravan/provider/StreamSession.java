@@ -66,9 +66,13 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
     private Throwable firstFailure;
     private boolean firstReady;
 
-    public StreamSession(String provider, StreamTranslator translator, boolean includeUsage, long timeoutNanos,
-            long idleNanos, ScheduledExecutorService timer) {
+    private final java.util.function.UnaryOperator<Usage> usageDecorator;
+
+    public StreamSession(String provider, StreamTranslator translator, boolean includeUsage,
+            java.util.function.UnaryOperator<Usage> usageDecorator, long timeoutNanos, long idleNanos,
+            ScheduledExecutorService timer) {
         this.provider = provider;
+        this.usageDecorator = usageDecorator == null ? java.util.function.UnaryOperator.identity() : usageDecorator;
         this.translator = translator;
         this.includeUsage = includeUsage;
         this.timeoutNanos = timeoutNanos;
@@ -273,7 +277,7 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
             firstReady = true;
         }
         if (includeUsage && usage != null) {
-            emit(SseCodec.data(json(ChatChunk.usage(id, created, model, usage))));
+            emit(SseCodec.data(json(ChatChunk.usage(id, created, model, usageDecorator.apply(usage)))));
         }
         emit(SseCodec.DONE);
         finish("ok", null);

@@ -25,7 +25,8 @@ public final class UpstreamCall extends AsyncProcessorSupport {
         UpstreamRequest req = exchange.getMessage().getBody(UpstreamRequest.class);
         ChatCall call = exchange.getProperty(ChatCall.PROPERTY, ChatCall.class);
         java.util.concurrent.CompletableFuture<?> f = req.stream()
-                ? client.stream(req, call != null && call.request() != null && call.request().includeUsage())
+                ? client.stream(req, call != null && call.request() != null && call.request().includeUsage(),
+                        call == null ? null : call.usageDecorator())
                 : client.send(req);
         f.whenComplete((result, err) -> {
             if (err != null) {

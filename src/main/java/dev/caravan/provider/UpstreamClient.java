@@ -83,8 +83,9 @@ public final class UpstreamClient implements AutoCloseable {
      * until then), with an {@link UpstreamResponse} when the upstream answered with an error status, or
      * exceptionally with {@link ProviderUnavailable}.
      */
-    public CompletableFuture<Object> stream(UpstreamRequest r, boolean includeUsage) {
-        StreamSession session = new StreamSession(r.provider(), r.translator(), includeUsage,
+    public CompletableFuture<Object> stream(UpstreamRequest r, boolean includeUsage,
+            java.util.function.UnaryOperator<dev.caravan.api.Usage> usageDecorator) {
+        StreamSession session = new StreamSession(r.provider(), r.translator(), includeUsage, usageDecorator,
                 r.timeout().toNanos(), r.idle().toNanos(), timer);
         CompletableFuture<Object> result = new CompletableFuture<>();
         clientFor(r).sendAsync(build(r), info -> {

@@ -16,9 +16,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 import dev.caravan.api.Json;
-import dev.caravan.error.ProviderUnavailable;
 import dev.caravan.gateway.ChatCall;
 import dev.caravan.gateway.RouteHeaders;
+import dev.caravan.provider.ProviderConfig;
 import dev.caravan.provider.UpstreamRequest;
 
 /**
@@ -38,15 +38,11 @@ public final class OpenAiRequestTranslator implements Processor {
 
     @Override
     public void process(Exchange exchange) throws Exception {
-        OpenAiCompatibleProvider p = exchange.getProperty(OpenAiCompatibleProvider.PROPERTY,
-                OpenAiCompatibleProvider.class);
+        OpenAiCompatibleProvider p = exchange.getProperty(ProviderConfig.PROPERTY, OpenAiCompatibleProvider.class);
         ChatCall call = exchange.getProperty(ChatCall.PROPERTY, ChatCall.class);
-        if (!p.configured()) {
-            throw new ProviderUnavailable(p.name(), ProviderUnavailable.Reason.NOT_CONFIGURED, 0, null,
-                    "set " + p.keyHint());
-        }
+        p.requireConfigured();
         String model = exchange.getMessage().getHeader(RouteHeaders.MODEL, String.class);
-        if (p.modelPrefix() != null && !p.modelPrefix().isBlank() && !model.contains("/")) {
+        if (p.modelPrefix() != null && !model.contains("/")) {
             model = p.modelPrefix() + model;
         }
         Translated t = translate(call.raw(), model, call.isStream(), p.quirks());

@@ -12,6 +12,7 @@ import dev.caravan.api.Usage;
 import dev.caravan.error.ErrorMapper;
 import dev.caravan.error.ProviderUnavailable;
 import dev.caravan.provider.ChatResult;
+import dev.caravan.provider.ProviderConfig;
 import dev.caravan.provider.UpstreamResponse;
 
 /**
@@ -28,8 +29,7 @@ public final class OpenAiResponseTranslator implements Processor {
         if (!(body instanceof UpstreamResponse r)) {
             return; // a stream session: nothing to translate here
         }
-        OpenAiCompatibleProvider p = exchange.getProperty(OpenAiCompatibleProvider.PROPERTY,
-                OpenAiCompatibleProvider.class);
+        OpenAiCompatibleProvider p = exchange.getProperty(ProviderConfig.PROPERTY, OpenAiCompatibleProvider.class);
         exchange.getMessage().setBody(translate(p.name(), r, p.quirks()));
     }
 

@@ -1,0 +1,40 @@
+package dev.caravan.gateway;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.caravan.provider.StreamOutcome;
+
+/** Delivers each finished call to every {@link CallListener}; a failing listener never affects the call. */
+public final class CallEvents {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CallEvents.class);
+
+    private final List<CallListener> listeners = new CopyOnWriteArrayList<>();
+
+    public void add(CallListener l) {
+        listeners.add(l);
+    }
+
+    public void completed(ChatCall call, CallOutcome outcome) {
+        if (call == null) {
+            return;
+        }
+        for (CallListener l : listeners) {
+            try {
+                l.completed(call, outcome);
+            } catch (RuntimeException e) {
+                LOG.warn("call listener {} failed: {}", l.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
+    public void streamed(ChatCall call, StreamOutcome o) {
+        completed(call, new CallOutcome(200, o.usage(), true, o.result(),
+                "error".equals(o.result()) ? "upstream_stream_error" : null, o.chunks(), o.firstChunkNanos(),
+                o.endNanos()));
+    }
+}
