@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 import io.netty.channel.ChannelHandlerContext;
 import org.apache.camel.Exchange;
@@ -69,7 +68,7 @@ public final class ApiGuard implements Processor {
         String path = pathOf(in.getHeader(Exchange.HTTP_URI, String.class));
         in.removeHeaders("*");
 
-        ChatCall call = new ChatCall(newRequestId(), start, ctx, keepAlive, kept);
+        ChatCall call = new ChatCall(RequestIds.next(), start, ctx, keepAlive, kept);
         exchange.setProperty(ChatCall.PROPERTY, call);
 
         Endpoint ep = EXACT.get(path);
@@ -135,10 +134,5 @@ public final class ApiGuard implements Processor {
             p = slash < 0 ? "/" : p.substring(slash);
         }
         return p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
-    }
-
-    static String newRequestId() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        return "req_" + Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
     }
 }

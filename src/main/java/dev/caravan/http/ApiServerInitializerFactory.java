@@ -20,6 +20,7 @@ import org.apache.camel.component.netty.http.HttpServerInitializerFactory;
 import org.apache.camel.component.netty.http.NettyHttpConsumer;
 
 import dev.caravan.error.ErrorMapper;
+import dev.caravan.gateway.RequestIds;
 
 /**
  * camel-netty-http's server pipeline with the parts that would answer clients in plain text replaced, so that
@@ -54,6 +55,7 @@ public class ApiServerInitializerFactory extends HttpServerInitializerFactory {
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        response.headers().set("x-request-id", RequestIds.next());
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
