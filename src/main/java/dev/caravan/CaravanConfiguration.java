@@ -27,6 +27,7 @@ import dev.caravan.provider.UpstreamClient;
 import dev.caravan.provider.openai.OpenAiRequestTranslator;
 import dev.caravan.provider.openai.OpenAiResponseTranslator;
 import dev.caravan.reload.RouteFiles;
+import dev.caravan.reload.SwitchableDirectComponent;
 
 /**
  * Binds the beans the route files refer to ({@code process: {ref: apiGuard}} ...). Used by {@link CaravanMain}
@@ -43,6 +44,8 @@ public class CaravanConfiguration implements CamelConfiguration {
         CaravanHttpComponent http = new CaravanHttpComponent();
         http.setMaxBodyBytes(intProp(pc, "caravan.api.max-body-bytes", 10 * 1024 * 1024));
         r.bind("netty-http", http);
+        // direct endpoints a reloaded route can take over without a pause (see RouteFiles)
+        r.bind("direct", new SwitchableDirectComponent());
 
         ProviderRegistry providers = new ProviderRegistry();
         r.bind("providerRegistry", providers);

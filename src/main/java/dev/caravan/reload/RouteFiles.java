@@ -21,17 +21,16 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.Consumer;
 import org.apache.camel.Route;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.direct.DirectConsumer;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.TemplatedRouteDefinition;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
-import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +39,10 @@ import dev.caravan.support.Secrets;
 
 /**
  * Loads the user's route files ({@code <config>/routes/*.yaml}) and reloads a file when it changes, without
- * losing a request: the new routes are built next to the old ones, the old routes' {@code direct:} consumers are
- * suspended and the new ones take over (callers wait on the direct endpoint for those few milliseconds instead of
- * failing), then the old routes finish their in-flight exchanges and are removed. A reloaded route therefore
- * alternates between its id and {@code <id>-r<n>} while the previous revision drains.
+ * losing a request: the new routes are built next to the old ones and take their {@code direct:} endpoints over
+ * as they start ({@link SwitchableDirectComponent}), then the old routes finish their in-flight exchanges and are
+ * removed. A reloaded route therefore alternates between its id and {@code <id>-r<n>} while the previous revision
+ * drains.
  *
  * <p>A file that does not parse or does not build is rejected, logged with its file name (and line, where the
  * parser gives one), and the last good routes keep serving. Camel's own reload strategy is not used: it drops
@@ -191,14 +190,8 @@ public final class RouteFiles implements RoutesBuilder {
             t.setRouteId(id);
         }
 
-        List<Consumer> suspended = new ArrayList<>();
-        for (String id : old.values()) {
-            Route r = context.getRoute(id);
-            if (r != null) {
-                ServiceHelper.suspendService(r.getConsumer());
-                suspended.add(r.getConsumer());
-            }
-        }
+        // Add the new revision next to the old one: each new route takes its direct endpoint over as it starts
+        // (SwitchableDirectComponent), so callers never wait; the old routes finish what they hold, then go.
         Model model = model();
         try {
             model.addRouteDefinitions(routes);
@@ -209,8 +202,12 @@ public final class RouteFiles implements RoutesBuilder {
             for (String id : fresh.values()) {
                 removeNow(id);
             }
-            for (Consumer c : suspended) {
-                ServiceHelper.resumeService(c);
+            for (String id : old.values()) {
+                Route r = context.getRoute(id);
+                if (r != null && r.getConsumer() instanceof DirectConsumer dc
+                        && context.getComponent("direct") instanceof SwitchableDirectComponent direct) {
+                    direct.restore(dc);
+                }
             }
             LOG.error("Rejected {}: {}. The last good routes keep serving.", file, describe(e));
             return false;
