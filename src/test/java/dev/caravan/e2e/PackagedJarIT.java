@@ -1,0 +1,116 @@
+package dev.caravan.e2e;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import dev.caravan.testing.GatewayTestSupport;
+import dev.caravan.testing.StubUpstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The built {@code target/caravan.jar}, started the way the README says, on its embedded defaults (no provider
+ * keys), then used over HTTP. Runs in the integration-test phase, after packaging.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PackagedJarIT {
+
+    static final String KEY = "sk-cvn-jar-test-key-00112233445566";
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    StubUpstream stub;
+    Process process;
+    Path log;
+    int port;
+
+    @BeforeAll
+    void start() throws Exception {
+        stub = new StubUpstream();
+        stub.always((req, reply) -> reply.json(200, """
+                {"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,
+                 "message":{"role":"assistant","content":"from the jar"},"logprobs":null,"finish_reason":"stop"}],
+                 "usage":{"prompt_tokens":1,"completion_tokens":3,"total_tokens":4}}"""));
+        port = GatewayTestSupport.freePort();
+        Path work = Files.createTempDirectory("caravan-jar");
+        GatewayTestSupport.copyTree(Path.of("config"), work.resolve("config"));
+        log = work.resolve("caravan.log");
+        List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java",
+                "-Dcaravan.api.port=" + port, "-Dcaravan.admin.port=" + GatewayTestSupport.freePort(),
+                "-Dcaravan.provider.openai.base-url=" + stub.baseUrl() + "/v1",
+                "-Dcaravan.provider.openai.api-key=sk-upstream-jar-test-abcdefgh",
+                "-jar", new File("target/caravan.jar").getAbsolutePath()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().keySet().removeIf(k -> k.endsWith("_API_KEY"));
+        pb.environment().put("CARAVAN_API_KEY", KEY);
+        process = pb.start();
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                if (get("/health").statusCode() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                Thread.sleep(200);
+            }
+        }
+        throw new AssertionError("the jar did not start:\n" + Files.readString(log));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (process != null) {
+            process.destroy();
+            process.waitFor();
+        }
+        stub.close();
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("authorization", "Bearer " + KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> chat(String model) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .header("authorization", "Bearer " + KEY).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model
+                        + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void servesHealthModelsAndChatFromTheJar() throws Exception {
+        assertThat(get("/health").body()).contains("ok");
+        assertThat(get("/v1/models").body()).contains("openai/gpt-4o-mini").doesNotContain("groq/");
+        HttpResponse<String> r = chat("openai/gpt-4o-mini");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("from the jar");
+    }
+
+    @Test
+    void aProviderWithoutKeyNamesTheVariableToSet() throws Exception {
+        HttpResponse<String> r = chat("groq/llama-3.3-70b-versatile");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.body()).contains("GROQ_API_KEY");
+    }
+
+    @Test
+    void keysNeverReachTheLog() throws Exception {
+        chat("openai/gpt-4o-mini");
+        Thread.sleep(300);
+        assertThat(Files.readString(log)).doesNotContain(KEY).doesNotContain("sk-upstream-jar-test-abcdefgh");
+    }
+}
