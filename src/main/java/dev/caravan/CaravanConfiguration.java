@@ -4,6 +4,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -49,9 +52,12 @@ public class CaravanConfiguration implements CamelConfiguration {
 
         ProviderRegistry providers = new ProviderRegistry();
         r.bind("providerRegistry", providers);
-        UpstreamClient client = new UpstreamClient(
-                Duration.ofMillis(intProp(pc, "caravan.upstream.connect-timeout-ms", 10_000)),
-                intProp(pc, "caravan.upstream.threads", Math.max(2, Runtime.getRuntime().availableProcessors())));
+        // one set of event loops for the API server and the upstream client: a call stays on one thread
+        EventLoopGroup loops = new NioEventLoopGroup(intProp(pc, "caravan.io-threads",
+                Math.max(1, Runtime.getRuntime().availableProcessors())), new DefaultThreadFactory("caravan-io", true));
+        r.bind("caravanEventLoops", loops);
+        UpstreamClient client = new UpstreamClient(loops,
+                Duration.ofMillis(intProp(pc, "caravan.upstream.connect-timeout-ms", 10_000)));
         r.bind("upstreamClient", client);
         r.bind("upstreamCall", new UpstreamCall(client));
 
@@ -97,6 +103,7 @@ public class CaravanConfiguration implements CamelConfiguration {
             protected void doStop() {
                 routeFiles.stop();
                 client.close();
+                loops.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
             }
         });
     }

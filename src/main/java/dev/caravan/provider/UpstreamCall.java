@@ -24,10 +24,13 @@ public final class UpstreamCall extends AsyncProcessorSupport {
     public boolean process(Exchange exchange, AsyncCallback callback) {
         UpstreamRequest req = exchange.getMessage().getBody(UpstreamRequest.class);
         ChatCall call = exchange.getProperty(ChatCall.PROPERTY, ChatCall.class);
+        // the client's own event loop, so the upstream exchange and the reply stay on one thread
+        io.netty.channel.EventLoop loop = call == null || call.channel() == null ? null
+                : call.channel().channel().eventLoop();
         java.util.concurrent.CompletableFuture<?> f = req.stream()
                 ? client.stream(req, call != null && call.request() != null && call.request().includeUsage(),
-                        call == null ? null : call.usageDecorator())
-                : client.send(req);
+                        call == null ? null : call.usageDecorator(), loop)
+                : client.send(req, loop);
         f.whenComplete((result, err) -> {
             if (err != null) {
                 exchange.setException(UpstreamClient.unwrap(err));

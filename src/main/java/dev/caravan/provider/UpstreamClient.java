@@ -1,119 +1,173 @@
 package dev.caravan.provider;
 
-import java.io.IOException;
 import java.net.ConnectException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.pool.AbstractChannelPoolHandler;
+import io.netty.channel.pool.ChannelHealthChecker;
+import io.netty.channel.pool.ChannelPool;
+import io.netty.channel.pool.SimpleChannelPool;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsServerAddressStreamProviders;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import dev.caravan.api.Usage;
+import dev.caravan.error.ApiException;
 import dev.caravan.error.ProviderUnavailable;
+import dev.caravan.support.Secrets;
 
 /**
- * The gateway's one HTTP client towards providers: the JDK {@link HttpClient}, asynchronous end to end, so no
- * thread waits on an upstream and a stream holds no thread between events. It is a shared singleton, not a
- * route-scoped producer: reloading a route file never cuts a call in flight. TLS with hostname verification,
- * HTTP/2 over ALPN for https, plain HTTP/1.1 for http (no h2c upgrade probes).
+ * The gateway's one HTTP client towards providers, built on Netty and sharing the API server's event loops: an
+ * upstream call runs on the event loop of the client's own connection, so a request crosses no thread from the
+ * client's bytes to the provider's and back. Asynchronous end to end: no thread waits on an upstream and an open
+ * stream holds no thread. Pooled keep-alive HTTP/1.1 connections per host and event loop, TLS with hostname
+ * verification, non-blocking DNS. A shared singleton, not a route-scoped producer: reloading a route file never
+ * cuts a call in flight.
+ *
+ * <p>Why not the JDK HttpClient: it hands every call across its selector thread and an executor (several thread
+ * switches per request), which dominated the gateway's CPU per request; camel-netty-http's producer cannot stream
+ * (DESIGN section 5).
  */
 public final class UpstreamClient implements AutoCloseable {
 
-    private final ExecutorService executor;
-    private final HttpClient https;
-    private final HttpClient http;
-    private final ScheduledExecutorService timer;
+    /** Largest non-streamed reply accepted from a provider. */
+    static final int MAX_REPLY_BYTES = 64 * 1024 * 1024;
 
-    public UpstreamClient(Duration connectTimeout, int threads) {
-        this.executor = Executors.newFixedThreadPool(Math.max(2, threads), named("caravan-upstream"));
-        this.https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER).executor(executor).build();
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER).executor(executor).build();
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, named("caravan-stream-timer"));
-        t.setRemoveOnCancelPolicy(true);
-        this.timer = t;
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final SslContext ssl;
+    private final AddressResolverGroup<InetSocketAddress> resolver;
+    private final int connectTimeoutMillis;
+    private final ConcurrentHashMap<PoolKey, ChannelPool> pools = new ConcurrentHashMap<>();
+
+    record PoolKey(String host, int port, boolean tls, EventLoop loop) {
     }
 
-    private static ThreadFactory named(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread th = new Thread(r, prefix + "-" + n.incrementAndGet());
-            th.setDaemon(true);
-            return th;
-        };
+    /** A client on its own event loops (tests, tools). */
+    public UpstreamClient(Duration connectTimeout) {
+        this(new NioEventLoopGroup(2, new DefaultThreadFactory("caravan-upstream", true)), true, connectTimeout);
     }
 
-    private HttpClient clientFor(UpstreamRequest r) {
-        return "https".equalsIgnoreCase(r.uri().getScheme()) ? https : http;
+    /** A client on the given event loops (the API server's, in the gateway). */
+    public UpstreamClient(EventLoopGroup group, Duration connectTimeout) {
+        this(group, false, connectTimeout);
     }
 
-    private static HttpRequest build(UpstreamRequest r) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(r.uri())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(r.body()))
-                .timeout(r.timeout());
-        r.headers().forEach(b::header);
-        return b.build();
+    private UpstreamClient(EventLoopGroup group, boolean ownsGroup, Duration connectTimeout) {
+        this.group = group;
+        this.ownsGroup = ownsGroup;
+        this.connectTimeoutMillis = (int) connectTimeout.toMillis();
+        try {
+            this.ssl = SslContextBuilder.forClient().build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot create the TLS context", e);
+        }
+        this.resolver = new DnsAddressResolverGroup(NioDatagramChannel.class,
+                DnsServerAddressStreamProviders.platformDefault());
+    }
+
+    public EventLoopGroup group() {
+        return group;
     }
 
     /** A non-streamed call: completes with the whole reply (any status), or with {@link ProviderUnavailable}. */
-    public CompletableFuture<UpstreamResponse> send(UpstreamRequest r) {
-        return clientFor(r).sendAsync(build(r), HttpResponse.BodyHandlers.ofByteArray())
-                .orTimeout(r.timeout().toMillis(), TimeUnit.MILLISECONDS)
-                .handle((resp, err) -> {
-                    if (err != null) {
-                        throw unavailable(r.provider(), err);
-                    }
-                    return new UpstreamResponse(resp.statusCode(), resp.headers(), resp.body());
-                });
+    public CompletableFuture<UpstreamResponse> send(UpstreamRequest r, EventLoop preferred) {
+        BufferedCall call = new BufferedCall(r);
+        execute(call, preferred, true);
+        return call.result;
     }
 
     /**
-     * A streamed call. Completes with the session once its first chunk is ready (so failover is still possible
-     * until then), with an {@link UpstreamResponse} when the upstream answered with an error status, or
+     * A streamed call. Completes with the {@link StreamSession} once its first chunk is ready (so failover is still
+     * possible until then), with an {@link UpstreamResponse} when the provider answered with an error status, or
      * exceptionally with {@link ProviderUnavailable}.
      */
-    public CompletableFuture<Object> stream(UpstreamRequest r, boolean includeUsage,
-            java.util.function.UnaryOperator<dev.caravan.api.Usage> usageDecorator) {
-        StreamSession session = new StreamSession(r.provider(), r.translator(), includeUsage, usageDecorator,
-                r.timeout().toNanos(), r.idle().toNanos(), timer);
-        CompletableFuture<Object> result = new CompletableFuture<>();
-        clientFor(r).sendAsync(build(r), info -> {
-            if (info.statusCode() / 100 == 2) {
-                return HttpResponse.BodySubscribers.fromSubscriber(session, s -> null);
+    public CompletableFuture<Object> stream(UpstreamRequest r, boolean includeUsage, UnaryOperator<Usage> decorator,
+            EventLoop preferred) {
+        StreamingCall call = new StreamingCall(r, includeUsage, decorator);
+        execute(call, preferred, true);
+        return call.result;
+    }
+
+    private void execute(UpstreamCallState call, EventLoop preferred, boolean mayRetry) {
+        URI uri = call.request.uri();
+        EventLoop loop = preferred != null && inGroup(preferred) ? preferred : group.next();
+        ChannelPool pool = pool(uri, loop);
+        pool.acquire().addListener(f -> {
+            if (!f.isSuccess()) {
+                call.fail(unavailable(call.request.provider(), f.cause()));
+                return;
             }
-            return HttpResponse.BodySubscribers.ofByteArray();
-        }).whenComplete((resp, err) -> {
-            if (err != null) {
-                // before the headers: nothing was streamed, fail over; after: the session already handled it
-                result.completeExceptionally(unavailable(r.provider(), err));
-            } else if (resp.statusCode() / 100 != 2) {
-                result.complete(new UpstreamResponse(resp.statusCode(), resp.headers(), (byte[]) resp.body()));
-            }
+            Channel ch = (Channel) f.getNow();
+            call.start(ch, pool, () -> {
+                if (mayRetry) {
+                    execute(call.restart(), loop, false);
+                }
+            });
         });
-        session.firstChunk().whenComplete((s, err) -> {
-            if (err != null) {
-                result.completeExceptionally(unwrap(err));
-            } else {
-                result.complete(s);
+    }
+
+    private boolean inGroup(EventLoop loop) {
+        for (io.netty.util.concurrent.EventExecutor e : group) {
+            if (e == loop) {
+                return true;
             }
-        });
-        result.whenComplete((v, err) -> {
-            if (v instanceof UpstreamResponse || err != null) {
-                session.cancelUpstream();
+        }
+        return false;
+    }
+
+    private ChannelPool pool(URI uri, EventLoop loop) {
+        boolean tls = "https".equalsIgnoreCase(uri.getScheme());
+        int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
+        PoolKey key = new PoolKey(uri.getHost(), port, tls, loop);
+        ChannelPool pool = pools.get(key);
+        return pool != null ? pool : pools.computeIfAbsent(key, this::newPool);
+    }
+
+    private ChannelPool newPool(PoolKey k) {
+        Bootstrap b = new Bootstrap().group(k.loop()).channel(NioSocketChannel.class).resolver(resolver)
+                .remoteAddress(InetSocketAddress.createUnresolved(k.host(), k.port()))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.SO_KEEPALIVE, true);
+        return new SimpleChannelPool(b, new AbstractChannelPoolHandler() {
+            @Override
+            public void channelCreated(Channel ch) {
+                if (k.tls()) {
+                    SslHandler h = ssl.newHandler(ch.alloc(), k.host(), k.port());
+                    SSLParameters p = h.engine().getSSLParameters();
+                    p.setEndpointIdentificationAlgorithm("HTTPS");
+                    h.engine().setSSLParameters(p);
+                    ch.pipeline().addLast("tls", h);
+                }
+                ch.pipeline().addLast("http", new HttpClientCodec(4096, 65536, 65536));
+                ch.pipeline().addLast("call", new UpstreamCallState.Handler());
             }
-        });
-        return result;
+        }, ChannelHealthChecker.ACTIVE, true, true);
     }
 
     static Throwable unwrap(Throwable t) {
@@ -125,39 +179,43 @@ public final class UpstreamClient implements AutoCloseable {
 
     static RuntimeException unavailable(String provider, Throwable err) {
         Throwable t = unwrap(err);
-        if (t instanceof ProviderUnavailable || t instanceof dev.caravan.error.ApiException) {
+        if (t instanceof ProviderUnavailable || t instanceof ApiException) {
             return (RuntimeException) t;
         }
-        ProviderUnavailable.Reason reason = t instanceof HttpConnectTimeoutException || t instanceof ConnectException
-                ? ProviderUnavailable.Reason.CONNECTION
-                : t instanceof HttpTimeoutException || t instanceof TimeoutException
-                        ? ProviderUnavailable.Reason.TIMEOUT
-                        : ProviderUnavailable.Reason.CONNECTION;
+        ProviderUnavailable.Reason reason = t instanceof TimeoutException ? ProviderUnavailable.Reason.TIMEOUT
+                : ProviderUnavailable.Reason.CONNECTION;
         return new ProviderUnavailable(provider, reason, 0, null, describe(t));
     }
 
     /** A short description of a transport failure, without URLs (they may carry keys). */
     static String describe(Throwable t) {
         Throwable x = unwrap(t);
-        if (x instanceof HttpConnectTimeoutException) {
+        if (x instanceof ConnectTimeoutException) {
             return "connect timed out";
         }
-        if (x instanceof HttpTimeoutException || x instanceof TimeoutException) {
+        if (x instanceof TimeoutException) {
             return "timed out";
         }
         if (x instanceof ConnectException) {
             return "connection refused";
         }
-        if (x instanceof IOException) {
-            String m = x.getMessage();
-            return m == null ? x.getClass().getSimpleName() : dev.caravan.support.Secrets.scrub(m);
+        if (x instanceof ClosedChannelException) {
+            return "connection closed";
         }
-        return x.getClass().getSimpleName();
+        if (x instanceof java.net.UnknownHostException) {
+            return "unknown host";
+        }
+        String m = x.getMessage();
+        return m == null ? x.getClass().getSimpleName() : Secrets.scrub(m);
     }
 
     @Override
     public void close() {
-        timer.shutdownNow();
-        executor.shutdownNow();
+        pools.values().forEach(ChannelPool::close);
+        pools.clear();
+        resolver.close();
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 }
