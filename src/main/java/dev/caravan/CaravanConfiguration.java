@@ -13,6 +13,7 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 
+import dev.caravan.admin.AdminGuard;
 import dev.caravan.auth.ConfigKeyAuthenticator;
 import dev.caravan.gateway.AccessLog;
 import dev.caravan.gateway.ApiGuard;
@@ -30,6 +31,12 @@ import dev.caravan.provider.UpstreamClient;
 import dev.caravan.provider.openai.OpenAiRequestTranslator;
 import dev.caravan.provider.openai.OpenAiResponseTranslator;
 import dev.caravan.reload.RouteFiles;
+import dev.caravan.routing.DeploymentRegistry;
+import dev.caravan.routing.DeploymentsView;
+import dev.caravan.routing.LeastLatencyLoadBalancer;
+import dev.caravan.routing.LowestCostLoadBalancer;
+import dev.caravan.routing.RequestFacts;
+import dev.caravan.routing.WeightedLoadBalancer;
 import dev.caravan.reload.SwitchableDirectComponent;
 
 /**
@@ -84,6 +91,16 @@ public class CaravanConfiguration implements CamelConfiguration {
         r.bind("responseWriter", new ResponseWriter(events));
         r.bind("errorResponder", new ErrorResponder(events));
         r.bind("openAiRequestTranslator", new OpenAiRequestTranslator());
+
+        // routing: deployments, chains, the admin view of breakers
+        DeploymentRegistry deployments = new DeploymentRegistry();
+        r.bind("deploymentRegistry", deployments);
+        r.bind("requestFacts", new RequestFacts(intProp(pc, "caravan.routing.deadline-ms", 300_000)));
+        r.bind("weightedChain", new WeightedLoadBalancer());
+        r.bind("leastLatencyChain", new LeastLatencyLoadBalancer());
+        r.bind("lowestCostChain", new LowestCostLoadBalancer());
+        r.bind("deploymentsView", new DeploymentsView(deployments));
+        r.bind("adminGuard", new AdminGuard(pc.resolveProperty("caravan.admin.key").orElse(null)));
         r.bind("openAiResponseTranslator", new OpenAiResponseTranslator());
 
         Path configDir = Path.of(pc.resolveProperty("caravan.config.dir").orElse("config"));

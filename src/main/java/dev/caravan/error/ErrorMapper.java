@@ -38,14 +38,18 @@ public final class ErrorMapper {
             ProviderUnavailable.Reason.SERVER_ERROR, 502,
             ProviderUnavailable.Reason.TIMEOUT, 504,
             ProviderUnavailable.Reason.CONNECTION, 502,
-            ProviderUnavailable.Reason.NOT_CONFIGURED, 503);
+            ProviderUnavailable.Reason.NOT_CONFIGURED, 503,
+            ProviderUnavailable.Reason.BREAKER_OPEN, 503,
+            ProviderUnavailable.Reason.SKIPPED, 503);
 
     private static final Map<ProviderUnavailable.Reason, String> UNAVAILABLE_CODE = Map.of(
             ProviderUnavailable.Reason.RATE_LIMITED, "rate_limit_exceeded",
             ProviderUnavailable.Reason.SERVER_ERROR, "upstream_error",
             ProviderUnavailable.Reason.TIMEOUT, "upstream_timeout",
             ProviderUnavailable.Reason.CONNECTION, "upstream_unreachable",
-            ProviderUnavailable.Reason.NOT_CONFIGURED, "provider_not_configured");
+            ProviderUnavailable.Reason.NOT_CONFIGURED, "provider_not_configured",
+            ProviderUnavailable.Reason.BREAKER_OPEN, "deployment_unavailable",
+            ProviderUnavailable.Reason.SKIPPED, "no_suitable_deployment");
 
     private static final int EXCERPT_CHARS = 300;
 
@@ -62,6 +66,19 @@ public final class ErrorMapper {
 
     public static String typeFor(int status) {
         return TYPES.getOrDefault(status, status >= 500 ? SERVER : INVALID_REQUEST);
+    }
+
+    /**
+     * When the request went through deployments and none answered: 503 with every attempt in the message, not the
+     * last provider's raw error.
+     */
+    public static ClientError allDeploymentsFailed(ProviderUnavailable last, String attempts) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (last.retryAfterSeconds() != null) {
+            headers.put("retry-after", Long.toString(last.retryAfterSeconds()));
+        }
+        return new ClientError(503, ApiError.of("No deployment could answer the request. Attempts: " + attempts,
+                UNAVAILABLE, null, "all_deployments_failed"), headers);
     }
 
     public static ClientError toClient(Throwable t, String requestId) {

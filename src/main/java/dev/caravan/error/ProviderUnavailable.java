@@ -7,7 +7,11 @@ package dev.caravan.error;
  */
 public class ProviderUnavailable extends RuntimeException {
 
-    public enum Reason { RATE_LIMITED, SERVER_ERROR, TIMEOUT, CONNECTION, NOT_CONFIGURED }
+    /**
+     * Why: the provider refused (rate limit, server error, timeout, connection, missing key), or the gateway did not
+     * call it (its circuit breaker is open; the request does not fit it: context window, capability).
+     */
+    public enum Reason { RATE_LIMITED, SERVER_ERROR, TIMEOUT, CONNECTION, NOT_CONFIGURED, BREAKER_OPEN, SKIPPED }
 
     private final String provider;
     private final Reason reason;
@@ -32,6 +36,8 @@ public class ProviderUnavailable extends RuntimeException {
             case TIMEOUT -> "did not answer in time";
             case CONNECTION -> "could not be reached";
             case NOT_CONFIGURED -> "is not configured";
+            case BREAKER_OPEN -> "is paused by its circuit breaker";
+            case SKIPPED -> "was skipped";
         };
         String msg = "Provider " + provider + " " + what;
         return excerpt == null || excerpt.isBlank() ? msg : msg + ": " + excerpt;

@@ -37,7 +37,10 @@ public final class ChatCall {
     private String upstreamModel;
     private final Set<String> droppedParams = Collections.synchronizedSet(new LinkedHashSet<>());
     private final Map<String, String> responseHeaders = Collections.synchronizedMap(new LinkedHashMap<>());
-    private final List<String> attempts = Collections.synchronizedList(new ArrayList<>());
+    private final List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>());
+    private volatile long deadlineNanos = Long.MAX_VALUE;
+    private volatile String deployment;
+    private volatile long promptTokens = -1;
     private volatile Usage usage;
     private volatile java.util.function.UnaryOperator<Usage> usageDecorator = java.util.function.UnaryOperator.identity();
     private volatile int status;
@@ -140,8 +143,50 @@ public final class ChatCall {
         return responseHeaders;
     }
 
-    public List<String> attempts() {
+    /** Every deployment attempt of this call, in order (the decision trace, x-caravan-attempts). */
+    public List<Attempt> attempts() {
         return attempts;
+    }
+
+    /** The trace as one header value: {@code id=outcome/ms, ...}. */
+    public String attemptsHeader() {
+        synchronized (attempts) {
+            StringBuilder sb = new StringBuilder();
+            for (Attempt a : attempts) {
+                if (!sb.isEmpty()) {
+                    sb.append(", ");
+                }
+                sb.append(a.deployment()).append('=').append(a.outcome()).append('/').append(a.millis()).append("ms");
+            }
+            return sb.toString();
+        }
+    }
+
+    /** nanoTime after which no further attempt may start (whole-request deadline). */
+    public long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    public void deadlineNanos(long d) {
+        this.deadlineNanos = d;
+    }
+
+    /** The deployment that answered. */
+    public String deployment() {
+        return deployment;
+    }
+
+    public void deployment(String d) {
+        this.deployment = d;
+    }
+
+    /** Estimated prompt tokens (chars/4 heuristic), -1 before it was estimated. */
+    public long promptTokens() {
+        return promptTokens;
+    }
+
+    public void promptTokens(long t) {
+        this.promptTokens = t;
     }
 
     public Usage usage() {

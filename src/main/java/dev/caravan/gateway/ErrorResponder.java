@@ -30,7 +30,9 @@ public final class ErrorResponder implements Processor {
         Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         ChatCall call = exchange.getProperty(ChatCall.PROPERTY, ChatCall.class);
         String requestId = call == null ? "unknown" : call.requestId();
-        ErrorMapper.ClientError ce = ErrorMapper.toClient(t, requestId);
+        ErrorMapper.ClientError ce = t instanceof ProviderUnavailable pu && call != null && !call.attempts().isEmpty()
+                ? ErrorMapper.allDeploymentsFailed(pu, call.attemptsHeader())
+                : ErrorMapper.toClient(t, requestId);
         if (!(t instanceof ApiException) && !(t instanceof ProviderUnavailable)) {
             LOG.error("request {} failed: {}", requestId, Secrets.scrub(String.valueOf(t)), scrubbed(t));
         }

@@ -40,6 +40,12 @@ public final class HttpReplies {
             if (call.provider() != null) {
                 h.set("x-caravan-provider", call.provider());
             }
+            if (call.deployment() != null) {
+                h.set("x-caravan-deployment", call.deployment());
+            }
+            if (!call.attempts().isEmpty()) {
+                h.set("x-caravan-attempts", call.attemptsHeader());
+            }
             if (!call.droppedParams().isEmpty()) {
                 h.set("x-caravan-dropped-params", String.join(",", call.droppedParams()));
             }

@@ -9,6 +9,18 @@ public final class RouteHeaders {
     /** The model id as the provider knows it (without Caravan's {@code provider/} prefix). */
     public static final String MODEL = "CaravanModel";
 
+    /** Per-attempt bound (ms) a deployment sets for the provider call; providers use min(own timeout, this). */
+    public static final String TIMEOUT_MS = "CaravanTimeoutMs";
+
+    /** Routing facts set by requestFacts for route.chat's content-based router. */
+    public static final String TASK = "CaravanTask";
+    public static final String PROMPT_TOKENS = "CaravanPromptTokens";
+    public static final String TENANT = "CaravanTenant";
+    public static final String KEY_ID = "CaravanKeyId";
+    public static final String HAS_IMAGES = "CaravanHasImages";
+    public static final String HAS_TOOLS = "CaravanHasTools";
+    public static final String STREAM = "CaravanStream";
+
     private RouteHeaders() {
     }
 }

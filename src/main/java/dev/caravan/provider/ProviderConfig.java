@@ -128,6 +128,12 @@ public class ProviderConfig implements Processor, ProviderDescriptor, CamelConte
         return timeout;
     }
 
+    /** This attempt's bound: the provider's timeout, or less when a deployment set {@code CaravanTimeoutMs}. */
+    public Duration timeoutFor(Exchange exchange) {
+        Long ms = exchange.getMessage().getHeader(dev.caravan.gateway.RouteHeaders.TIMEOUT_MS, Long.class);
+        return ms != null && ms > 0 && ms < timeout.toMillis() ? Duration.ofMillis(ms) : timeout;
+    }
+
     public Duration idle() {
         return idle;
     }

@@ -35,6 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.caravan.provider.ProviderRegistry;
+import dev.caravan.routing.DeploymentRegistry;
 import dev.caravan.support.Secrets;
 
 /**
@@ -53,6 +54,7 @@ public final class RouteFiles implements RoutesBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(RouteFiles.class);
     private static final Pattern REVISION = Pattern.compile("(.*)-r(\\d+)");
     private static final Pattern PROVIDER_ROUTE = Pattern.compile("provider\\.(.+)\\.chat");
+    private static final Pattern DEPLOYMENT_ROUTE = Pattern.compile("deployment\\.(.+)");
 
     private final Path dir;
     private final long drainMillis;
@@ -223,6 +225,13 @@ public final class RouteFiles implements RoutesBuilder {
                 ProviderRegistry reg = context.getRegistry().findSingleByType(ProviderRegistry.class);
                 if (reg != null) {
                     reg.unregister(m.group(1));
+                }
+            }
+            Matcher dm = DEPLOYMENT_ROUTE.matcher(logicalId);
+            if (dm.matches()) {
+                DeploymentRegistry reg = context.getRegistry().findSingleByType(DeploymentRegistry.class);
+                if (reg != null) {
+                    reg.unregister(dm.group(1));
                 }
             }
         }

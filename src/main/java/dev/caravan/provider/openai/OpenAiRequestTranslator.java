@@ -60,7 +60,7 @@ public final class OpenAiRequestTranslator implements Processor {
         URI uri = URI.create(p.baseUrl() + p.chatPath().replace("{model}",
                 URLEncoder.encode(model, StandardCharsets.UTF_8)));
         exchange.getMessage().setBody(new UpstreamRequest(p.name(), uri, headers,
-                Json.MAPPER.writeValueAsBytes(t.body()), call.isStream(), p.timeout(), p.idle(),
+                Json.MAPPER.writeValueAsBytes(t.body()), call.isStream(), p.timeoutFor(exchange), p.idle(),
                 call.isStream() ? new OpenAiStreamTranslator(p.quirks()) : null));
     }
 

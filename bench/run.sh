@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Benchmarks Caravan on this box against local mock upstreams, with the Portkey gateway as the peer, all on
+# 127.0.0.1, and prints one summary line per scenario (also saved under bench/results/).
+#
+#   bench/run.sh                 # everything (about 15 minutes)
+#   SCENARIOS="c1 c32" bench/run.sh
+#   NO_PORTKEY=1 bench/run.sh    # Caravan only
+#
+# The gateway is pinned to CPU $GW_CPUS (default 0); load generator and mocks share the other core
+# (see harness/lib/common.sh). The harness (harness/, from the team's shared bench kit) installs nginx, wrk and
+# Node from Debian's packages when missing and Portkey from npm.
+set -euo pipefail
+cd "$(dirname "$0")"
+BENCH="$(pwd)"
+H="$BENCH/harness"
+source "$H/lib/common.sh"
+
+SCENARIOS="${SCENARIOS:-c1 c32 c128 slow128 sse32 sse200}"
+WARMUP="${WARMUP:-30}"
+DURATION="${DURATION:-20}"
+CARAVAN_PORT="${CARAVAN_PORT:-18080}"
+KEY="sk-cvn-bench-0123456789"
+JAR="$BENCH/../target/caravan.jar"
+OUT="$BENCH/results"; mkdir -p "$OUT"
+STAMP="$(date +%Y%m%d-%H%M%S)"
+LINES="$OUT/run-$STAMP.txt"
+
+[ -f "$JAR" ] || (cd "$BENCH/.." && mvn -q -DskipTests package)
+"$H/start-mock.sh"
+
+start_caravan() {
+  stop_pid caravan
+  log "starting Caravan on 127.0.0.1:$CARAVAN_PORT (CPU $GW_CPUS)"
+  CARAVAN_API_KEY="$KEY" start_bg caravan "$GW_CPUS" timeout -k 5 7200 java ${CARAVAN_JAVA_OPTS:-} \
+    -Dcaravan.api.host=127.0.0.1 -Dcaravan.api.port="$CARAVAN_PORT" -Dcaravan.admin.port=$((CARAVAN_PORT + 1)) \
+    -Dcaravan.config.dir="$BENCH/config" -jar "$JAR"
+  wait_http "http://127.0.0.1:$CARAVAN_PORT/health" 60 || die "Caravan did not start (see $LOG_DIR/caravan.log)"
+}
+start_caravan
+printf 'Authorization: Bearer %s\n' "$KEY" >"$BENCH_STATE/caravan.headers"
+
+run() { # label args...
+  local label="$1"; shift
+  local line
+  line="$("$H/run-bench.sh" --warmup "$WARMUP" --duration "$DURATION" --label "$label" "$@" | tail -1)"
+  echo "$line" | tee -a "$LINES"
+}
+
+declare -A BASE_P50 BASE_P99
+caravan() { # scenario
+  local c="--url http://127.0.0.1:$CARAVAN_PORT --header-file $BENCH_STATE/caravan.headers"
+  case "$1" in
+    c1)      run caravan-c1 $c --body requests/mock.json --conns 1 ;;
+    c32)     run caravan-c32 $c --body requests/mock.json --conns 32 ;;
+    c128)    run caravan-c128 $c --body requests/mock.json --conns 128 ;;
+    slow128) run caravan-50ms-c128 $c --body requests/mock50.json --conns 128 --baseline-url "http://127.0.0.1:$MOCK_DELAYED_PORT" ;;
+    sse32)   run caravan-sse-32 $c --stream --body requests/mocksse-stream.json --conns 32 ;;
+    sse200)  run caravan-sse-200 $c --stream --body requests/mocksse-stream.json --conns 200 ;;
+  esac
+}
+for s in $SCENARIOS; do caravan "$s"; done
+# resident memory and CPU time of the whole run, for the record
+pid="$(cat "$PID_DIR/caravan.pid")"
+echo "caravan-process rss_mb=$(( $(awk '/VmRSS/{print $2}' "/proc/$pid/status") / 1024 )) threads=$(ls /proc/$pid/task | wc -l)" | tee -a "$LINES"
+stop_pid caravan
+
+if [ -z "${NO_PORTKEY:-}" ]; then
+  "$H/start-portkey.sh"
+  p="--url http://127.0.0.1:$PORTKEY_PORT"
+  for s in $SCENARIOS; do
+    case "$s" in
+      c1)      run portkey-c1 $p --header-file "$BENCH_STATE/portkey/openai.headers" --conns 1 ;;
+      c32)     run portkey-c32 $p --header-file "$BENCH_STATE/portkey/openai.headers" --conns 32 ;;
+      c128)    run portkey-c128 $p --header-file "$BENCH_STATE/portkey/openai.headers" --conns 128 ;;
+      slow128) run portkey-50ms-c128 $p --header-file "$BENCH_STATE/portkey/openai-delayed.headers" --conns 128 --baseline-url "http://127.0.0.1:$MOCK_DELAYED_PORT" ;;
+      sse32)   run portkey-sse-32 $p --header-file "$BENCH_STATE/portkey/openai-stream.headers" --stream --conns 32 ;;
+      sse200)  run portkey-sse-200 $p --header-file "$BENCH_STATE/portkey/openai-stream.headers" --stream --conns 200 ;;
+    esac
+  done
+fi
+"$H/stop-all.sh"
+log "results: $LINES"

@@ -1,0 +1,170 @@
+package dev.caravan.routing;
+
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.AsyncProcessor;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.direct.DirectConsumerNotAvailableException;
+import org.apache.camel.support.AsyncProcessorSupport;
+import org.apache.camel.support.ExchangeHelper;
+
+import dev.caravan.error.ApiException;
+import dev.caravan.error.ProviderUnavailable;
+import dev.caravan.gateway.Attempt;
+import dev.caravan.gateway.ChatCall;
+import dev.caravan.gateway.RouteHeaders;
+
+/**
+ * One deployment's attempts at a call, asynchronously: skip when the request does not fit, refuse at once when
+ * the breaker is open, otherwise call the provider on a copy of the exchange with this deployment's model and
+ * timeout, record the outcome in the breaker, the latency average and the call's attempt trace, and retry
+ * failover-able failures with exponential backoff and full jitter (honouring {@code retry-after} up to a cap),
+ * never past the whole-request deadline. A client error (4xx) is passed through and counts as a success: the
+ * provider worked.
+ */
+final class DeploymentProcessor extends AsyncProcessorSupport {
+
+    private final Deployment d;
+    private final AsyncProcessor inner;
+
+    DeploymentProcessor(Deployment d, AsyncProcessor inner) {
+        this.d = d;
+        this.inner = inner;
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        ChatCall call = exchange.getProperty(ChatCall.PROPERTY, ChatCall.class);
+        String skip = d.skipReason(call);
+        if (skip != null) {
+            call.attempts().add(new Attempt(d.id(), "skipped:" + skip, 0));
+            exchange.setException(new ProviderUnavailable(d.provider(), ProviderUnavailable.Reason.SKIPPED, 0, null,
+                    "deployment " + d.id() + ": " + skip));
+            callback.done(true);
+            return true;
+        }
+        new Run(exchange, callback, call).attempt();
+        return false;
+    }
+
+    private final class Run {
+        private final Exchange exchange;
+        private final AsyncCallback callback;
+        private final ChatCall call;
+        private int retriesDone;
+
+        Run(Exchange exchange, AsyncCallback callback, ChatCall call) {
+            this.exchange = exchange;
+            this.callback = callback;
+            this.call = call;
+        }
+
+        void attempt() {
+            long remaining = TimeUnit.NANOSECONDS.toMillis(call.deadlineNanos() - System.nanoTime());
+            if (remaining <= 0) {
+                call.attempts().add(new Attempt(d.id(), "deadline", 0));
+                fail(new ProviderUnavailable(d.provider(), ProviderUnavailable.Reason.TIMEOUT, 0, null,
+                        "the request deadline passed"));
+                return;
+            }
+            if (!d.breaker().tryAcquirePermission()) {
+                call.attempts().add(new Attempt(d.id(), "breaker_open", 0));
+                fail(new ProviderUnavailable(d.provider(), ProviderUnavailable.Reason.BREAKER_OPEN, 0, null,
+                        "deployment " + d.id() + " is paused by its circuit breaker"));
+                return;
+            }
+            Exchange copy = ExchangeHelper.createCopy(exchange, true);
+            copy.getMessage().setHeader(RouteHeaders.PROVIDER, d.provider());
+            copy.getMessage().setHeader(RouteHeaders.MODEL, d.model());
+            copy.getMessage().setHeader(RouteHeaders.TIMEOUT_MS, Math.min(d.timeoutMs(), remaining));
+            call.provider(d.provider());
+            call.upstreamModel(d.model());
+            long start = System.nanoTime();
+            inner.process(copy, doneSync -> finished(copy, start));
+        }
+
+        private void finished(Exchange copy, long start) {
+            long nanos = System.nanoTime() - start;
+            long ms = TimeUnit.NANOSECONDS.toMillis(nanos);
+            Throwable e = copy.getException();
+            if (e == null || e instanceof ApiException) {
+                d.breaker().onSuccess(nanos, TimeUnit.NANOSECONDS);
+                if (e == null) {
+                    d.latency().record(ms);
+                    call.deployment(d.id());
+                }
+                call.attempts().add(new Attempt(d.id(), e == null ? "ok" : "client_error", ms));
+                ExchangeHelper.copyResults(exchange, copy);
+                callback.done(false);
+                return;
+            }
+            ProviderUnavailable pu = asUnavailable(e);
+            if (pu.reason() == ProviderUnavailable.Reason.NOT_CONFIGURED) {
+                d.breaker().releasePermission(); // a missing key is not the provider failing
+            } else {
+                d.breaker().onError(nanos, TimeUnit.NANOSECONDS, pu);
+            }
+            call.attempts().add(new Attempt(d.id(), outcome(pu), ms));
+            long delay = retryDelay(pu);
+            if (delay >= 0) {
+                retriesDone++;
+                scheduler().schedule(this::attempt, delay, TimeUnit.MILLISECONDS);
+                return;
+            }
+            fail(pu);
+        }
+
+        /** Milliseconds to wait before retrying this deployment, or -1 to give up on it. */
+        private long retryDelay(ProviderUnavailable pu) {
+            if (retriesDone >= d.retries() || pu.reason() == ProviderUnavailable.Reason.NOT_CONFIGURED) {
+                return -1;
+            }
+            long ceiling = Math.min(d.maxBackoffMs(), d.backoffMs() << Math.min(retriesDone, 20));
+            long delay = ThreadLocalRandom.current().nextLong(ceiling + 1);
+            if (pu.retryAfterSeconds() != null) {
+                long after = pu.retryAfterSeconds() * 1000;
+                if (after > d.retryAfterCapMs()) {
+                    return -1; // the provider asks for longer than we wait: fail over instead
+                }
+                delay = Math.max(delay, after);
+            }
+            long remaining = TimeUnit.NANOSECONDS.toMillis(call.deadlineNanos() - System.nanoTime());
+            return delay < remaining ? delay : -1;
+        }
+
+        private void fail(ProviderUnavailable pu) {
+            exchange.setException(pu);
+            callback.done(false);
+        }
+
+        private ScheduledExecutorService scheduler() {
+            return call.channel() != null ? call.channel().channel().eventLoop() : DeploymentRegistry.TIMER;
+        }
+    }
+
+    private ProviderUnavailable asUnavailable(Throwable e) {
+        if (e instanceof ProviderUnavailable pu) {
+            return pu;
+        }
+        if (e instanceof DirectConsumerNotAvailableException) {
+            return new ProviderUnavailable(d.provider(), ProviderUnavailable.Reason.NOT_CONFIGURED, 0, null,
+                    "no route serves provider " + d.provider());
+        }
+        return new ProviderUnavailable(d.provider(), ProviderUnavailable.Reason.SERVER_ERROR, 0, null,
+                e.getClass().getSimpleName());
+    }
+
+    static String outcome(ProviderUnavailable pu) {
+        return switch (pu.reason()) {
+            case RATE_LIMITED, SERVER_ERROR -> pu.upstreamStatus() > 0 ? Integer.toString(pu.upstreamStatus()) : "error";
+            case TIMEOUT -> "timeout";
+            case CONNECTION -> "connection";
+            case NOT_CONFIGURED -> "not_configured";
+            case BREAKER_OPEN -> "breaker_open";
+            case SKIPPED -> "skipped";
+        };
+    }
+}
