@@ -96,9 +96,10 @@ public class CaravanConfiguration implements CamelConfiguration {
         DeploymentRegistry deployments = new DeploymentRegistry();
         r.bind("deploymentRegistry", deployments);
         r.bind("requestFacts", new RequestFacts(intProp(pc, "caravan.routing.deadline-ms", 300_000)));
-        r.bind("weightedChain", new WeightedLoadBalancer());
-        r.bind("leastLatencyChain", new LeastLatencyLoadBalancer());
-        r.bind("lowestCostChain", new LowestCostLoadBalancer());
+        // balancers hold their chain's steps: a new instance for every chain (and every revision of it)
+        r.bindAsPrototype("weightedChain", WeightedLoadBalancer.class, WeightedLoadBalancer::new);
+        r.bindAsPrototype("leastLatencyChain", LeastLatencyLoadBalancer.class, LeastLatencyLoadBalancer::new);
+        r.bindAsPrototype("lowestCostChain", LowestCostLoadBalancer.class, LowestCostLoadBalancer::new);
         r.bind("deploymentsView", new DeploymentsView(deployments));
         r.bind("adminGuard", new AdminGuard(pc.resolveProperty("caravan.admin.key").orElse(null)));
         r.bind("openAiResponseTranslator", new OpenAiResponseTranslator());

@@ -52,6 +52,8 @@ import dev.caravan.support.Secrets;
 public final class RouteFiles implements RoutesBuilder {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteFiles.class);
+    /** Before checking whether a replaced route has drained. */
+    private static final long GRACE_MS = 1000;
     private static final Pattern REVISION = Pattern.compile("(.*)-r(\\d+)");
     private static final Pattern PROVIDER_ROUTE = Pattern.compile("provider\\.(.+)\\.chat");
     private static final Pattern DEPLOYMENT_ROUTE = Pattern.compile("deployment\\.(.+)");
@@ -217,7 +219,8 @@ public final class RouteFiles implements RoutesBuilder {
         Set<String> gone = new LinkedHashSet<>(old.keySet());
         gone.removeAll(fresh.keySet());
         for (String id : old.values()) {
-            drainThenRemove(id, System.currentTimeMillis());
+            // a caller may have looked the old consumer up an instant before the swap: give it time to enter
+            drainer.schedule(() -> drainThenRemove(id, System.currentTimeMillis()), GRACE_MS, TimeUnit.MILLISECONDS);
         }
         for (String logicalId : gone) {
             Matcher m = PROVIDER_ROUTE.matcher(logicalId);

@@ -27,14 +27,14 @@ public abstract class ChainLoadBalancer extends LoadBalancerSupport {
     private volatile Deployment[] resolved;
 
     /** The order in which to try the chain's deployments (indexes into {@code deployments}). */
-    protected abstract int[] order(ChatCall call, Deployment[] deployments);
+    protected abstract int[] order(Exchange exchange, ChatCall call, Deployment[] deployments);
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         AsyncProcessor[] processors = doGetProcessors();
         Deployment[] deployments = deployments(processors);
         ChatCall call = exchange.getProperty(ChatCall.PROPERTY, ChatCall.class);
-        int[] order = order(call, deployments);
+        int[] order = order(exchange, call, deployments);
         new State(exchange, callback, processors, order).next();
         return false;
     }

@@ -62,7 +62,7 @@ public class Deployment implements Policy, CamelContextAware, DeploymentMXBean {
     private CircuitBreaker breaker;
     private DeploymentRegistry registry;
     private ModelFacts facts = ModelFacts.NONE;
-    private final LatencyStats latency = new LatencyStats();
+    private LatencyStats latency;
 
     public void init() {
         if (id == null || !id.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
@@ -86,10 +86,8 @@ public class Deployment implements Policy, CamelContextAware, DeploymentMXBean {
                 String.valueOf(slidingWindowSize), String.valueOf(waitDurationInOpenStateMs),
                 String.valueOf(permittedNumberOfCallsInHalfOpenState));
         breaker = registry.breaker(id, signature, config);
-        LatencyStats previous = registry.register(this);
-        if (previous != null) {
-            latency.copyFrom(previous);
-        }
+        latency = registry.latency(id);
+        registry.register(this);
         registerMBean();
     }
 
@@ -170,7 +168,7 @@ public class Deployment implements Policy, CamelContextAware, DeploymentMXBean {
     }
 
     LatencyStats latency() {
-        return latency;
+        return latency != null ? latency : (latency = new LatencyStats());
     }
 
     // ---- accessors used by the processor and the load balancers ----
@@ -264,7 +262,7 @@ public class Deployment implements Policy, CamelContextAware, DeploymentMXBean {
 
     @Override
     public double getLatencyEwmaMillis() {
-        return latency.ewmaMillis();
+        return latency().ewmaMillis();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.caravan.routing;
 
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -7,9 +8,12 @@ import java.util.concurrent.TimeUnit;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
+import org.apache.camel.Navigate;
+import org.apache.camel.Processor;
 import org.apache.camel.component.direct.DirectConsumerNotAvailableException;
 import org.apache.camel.support.AsyncProcessorSupport;
 import org.apache.camel.support.ExchangeHelper;
+import org.apache.camel.support.service.ServiceHelper;
 
 import dev.caravan.error.ApiException;
 import dev.caravan.error.ProviderUnavailable;
@@ -25,7 +29,7 @@ import dev.caravan.gateway.RouteHeaders;
  * never past the whole-request deadline. A client error (4xx) is passed through and counts as a success: the
  * provider worked.
  */
-final class DeploymentProcessor extends AsyncProcessorSupport {
+final class DeploymentProcessor extends AsyncProcessorSupport implements Navigate<Processor> {
 
     private final Deployment d;
     private final AsyncProcessor inner;
@@ -33,6 +37,26 @@ final class DeploymentProcessor extends AsyncProcessorSupport {
     DeploymentProcessor(Deployment d, AsyncProcessor inner) {
         this.d = d;
         this.inner = inner;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        ServiceHelper.startService(inner);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        ServiceHelper.stopService(inner);
+    }
+
+    @Override
+    public List<Processor> next() {
+        return List.of(inner);
+    }
+
+    @Override
+    public boolean hasNext() {
+        return true;
     }
 
     @Override

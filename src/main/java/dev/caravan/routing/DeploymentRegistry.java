@@ -26,6 +26,7 @@ public final class DeploymentRegistry {
     private final CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
     private final Map<String, String> signatures = new ConcurrentHashMap<>();
     private final Map<String, Deployment> deployments = new ConcurrentHashMap<>();
+    private final Map<String, LatencyStats> latencies = new ConcurrentHashMap<>();
 
     public CircuitBreakerRegistry breakers() {
         return breakers;
@@ -40,10 +41,14 @@ public final class DeploymentRegistry {
         return breakers.circuitBreaker(name, config);
     }
 
-    /** Registers the newest revision of a deployment; returns the latency statistics of the one it replaces. */
-    LatencyStats register(Deployment d) {
-        Deployment previous = deployments.put(d.id(), d);
-        return previous == null ? null : previous.latency();
+    /** Registers the newest revision of a deployment. */
+    void register(Deployment d) {
+        deployments.put(d.id(), d);
+    }
+
+    /** The latency average of a deployment, kept by id like its breaker (it survives reloads). */
+    LatencyStats latency(String id) {
+        return latencies.computeIfAbsent(id, k -> new LatencyStats());
     }
 
     public Deployment get(String id) {
@@ -59,6 +64,7 @@ public final class DeploymentRegistry {
     /** Forgets deployments whose routes were removed (their breakers go too). */
     public void unregister(String id) {
         deployments.remove(id);
+        latencies.remove(id);
         signatures.remove(id);
         breakers.remove("deployment." + id);
     }

@@ -25,9 +25,4 @@ final class LatencyStats {
     long samples() {
         return samples;
     }
-
-    void copyFrom(LatencyStats other) {
-        this.ewma = other.ewma;
-        this.samples = other.samples;
-    }
 }

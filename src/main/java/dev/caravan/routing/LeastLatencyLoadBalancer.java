@@ -2,6 +2,8 @@ package dev.caravan.routing;
 
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.apache.camel.Exchange;
+
 import dev.caravan.gateway.ChatCall;
 
 /**
@@ -16,7 +18,7 @@ public class LeastLatencyLoadBalancer extends ChainLoadBalancer {
     static final double EXPLORE = 0.05;
 
     @Override
-    protected int[] order(ChatCall call, Deployment[] deployments) {
+    protected int[] order(Exchange exchange, ChatCall call, Deployment[] deployments) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         if (random.nextDouble() < EXPLORE) {
             return sortedBy(deployments.length, i -> random.nextDouble());

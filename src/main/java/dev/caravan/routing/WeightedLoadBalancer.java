@@ -2,6 +2,8 @@ package dev.caravan.routing;
 
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.apache.camel.Exchange;
+
 import dev.caravan.gateway.ChatCall;
 
 /**
@@ -11,7 +13,7 @@ import dev.caravan.gateway.ChatCall;
 public class WeightedLoadBalancer extends ChainLoadBalancer {
 
     @Override
-    protected int[] order(ChatCall call, Deployment[] deployments) {
+    protected int[] order(Exchange exchange, ChatCall call, Deployment[] deployments) {
         double total = 0;
         for (Deployment d : deployments) {
             total += Math.max(0, d.weight());

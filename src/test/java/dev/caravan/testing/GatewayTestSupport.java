@@ -54,6 +54,7 @@ public abstract class GatewayTestSupport {
             port = freePort();
             configDir = Files.createTempDirectory("caravan-config");
             copyTree(Path.of("config"), configDir);
+            prepareConfig(configDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -69,6 +70,10 @@ public abstract class GatewayTestSupport {
             set("caravan.provider." + p + ".api-key", PROVIDER_KEY);
         }
         properties().forEach(this::set);
+    }
+
+    /** Lets a test class change its copy of config/ (e.g. its own routing file) before the gateway starts. */
+    protected void prepareConfig(Path dir) throws IOException {
     }
 
     /** Extra system properties for a test class, set before the gateway starts. */
