@@ -109,6 +109,18 @@ public class CaravanConfiguration implements CamelConfiguration {
                 intProp(pc, "caravan.reload.drain-ms", 600_000));
         r.bind("routeFiles", routeFiles);
         boolean reload = Boolean.parseBoolean(pc.resolveProperty("caravan.reload.enabled").orElse("true"));
+        // stop reloading before the context stops its routes (a drain must not remove routes meanwhile)
+        ctx.getManagementStrategy().addEventNotifier(new org.apache.camel.support.EventNotifierSupport() {
+            @Override
+            public void notify(org.apache.camel.spi.CamelEvent event) {
+                routeFiles.stop();
+            }
+
+            @Override
+            public boolean isEnabled(org.apache.camel.spi.CamelEvent event) {
+                return event instanceof org.apache.camel.spi.CamelEvent.CamelContextStoppingEvent;
+            }
+        });
         ctx.addService(new ServiceSupport() {
             @Override
             protected void doStart() {

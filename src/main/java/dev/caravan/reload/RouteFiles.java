@@ -138,11 +138,17 @@ public final class RouteFiles implements RoutesBuilder {
         }
     }
 
+    /** Stops watching and draining; called when the context starts stopping, before it stops the routes. */
     public void stop() {
         if (watcher != null) {
             watcher.stop();
         }
         drainer.shutdownNow();
+        try {
+            drainer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void onChange(Path file) {
@@ -220,7 +226,9 @@ public final class RouteFiles implements RoutesBuilder {
         gone.removeAll(fresh.keySet());
         for (String id : old.values()) {
             // a caller may have looked the old consumer up an instant before the swap: give it time to enter
-            drainer.schedule(() -> drainThenRemove(id, System.currentTimeMillis()), GRACE_MS, TimeUnit.MILLISECONDS);
+            if (!drainer.isShutdown()) {
+                drainer.schedule(() -> drainThenRemove(id, System.currentTimeMillis()), GRACE_MS, TimeUnit.MILLISECONDS);
+            }
         }
         for (String logicalId : gone) {
             Matcher m = PROVIDER_ROUTE.matcher(logicalId);
@@ -289,6 +297,9 @@ public final class RouteFiles implements RoutesBuilder {
     }
 
     private void drainThenRemove(String id, long since) {
+        if (drainer.isShutdown()) {
+            return;
+        }
         drainer.execute(() -> {
             int inflight = context.getInflightRepository().size(id);
             if (inflight > 0 && System.currentTimeMillis() - since < drainMillis) {
