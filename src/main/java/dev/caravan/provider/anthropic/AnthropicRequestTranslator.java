@@ -106,12 +106,18 @@ public final class AnthropicRequestTranslator implements Processor {
         return in.reasoningEffort() == null ? null : AnthropicThinking.EFFORTS.get(in.reasoningEffort());
     }
 
-    /** The client's cap; otherwise the configured default (plus the thinking budget, which counts against it). */
+    /**
+     * The client's cap; otherwise the configured default plus room for thinking, which counts against max_tokens
+     * (the budget, or for adaptive thinking the budget the same effort gets on budget models).
+     */
     private static int maxTokens(ChatRequest in, AnthropicWire.Thinking thinking, AnthropicSettings s) {
         Integer cap = in.outputCap();
         boolean budget = thinking != null && "enabled".equals(thinking.type()) && thinking.budgetTokens() != null;
         if (cap == null) {
-            return s.defaultMaxTokens() + (budget ? thinking.budgetTokens() : 0);
+            int room = budget ? thinking.budgetTokens()
+                    : thinking != null && "adaptive".equals(thinking.type()) && in.reasoningEffort() != null
+                            ? AnthropicThinking.BUDGETS.getOrDefault(in.reasoningEffort(), 0) : 0;
+            return s.defaultMaxTokens() + room;
         }
         if (cap < 1) {
             throw ApiException.badRequest("max_completion_tokens must be at least 1.", in.maxCompletionTokens() != null
