@@ -34,7 +34,7 @@ import dev.caravan.provider.StreamTranslator;
  * translator emits, then the usage chunk and {@code [DONE]} (as the session sends them with include_usage), or an
  * {@code event: error} whose data is {@code {"status", "error"}} as the translator reported it;</li>
  * <li>{@code case.json} (optional): {@code dropped} (expected x-caravan-dropped-params), {@code status} and
- * {@code headers} of the upstream reply, {@code pace_ms} for route tests.</li>
+ * {@code headers} of the upstream reply.</li>
  * </ul>
  */
 public final class Fixtures {
