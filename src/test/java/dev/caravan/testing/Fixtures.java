@@ -2,32 +2,45 @@ package dev.caravan.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Flow;
-import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.LastHttpContent;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.caravan.api.ChatChunk;
+import dev.caravan.api.ChatRequest;
 import dev.caravan.api.Json;
 import dev.caravan.api.Usage;
-import dev.caravan.http.SseResponse;
-import dev.caravan.provider.StreamSession;
+import dev.caravan.error.ErrorMapper;
+import dev.caravan.error.ProviderUnavailable;
+import dev.caravan.provider.ChunkSink;
+import dev.caravan.provider.SseCodec;
+import dev.caravan.provider.SseEvent;
 import dev.caravan.provider.StreamTranslator;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** Recorded wire fixtures: {@code src/test/resources/fixtures/<provider>/<case>/}. */
+/**
+ * Recorded-traffic fixtures under {@code src/test/resources/fixtures/<provider>/<case>/}:
+ * <ul>
+ * <li>{@code request.json}: what the OpenAI client sends;</li>
+ * <li>{@code upstream-request.json}: the provider request it must become (absent when translation must fail);</li>
+ * <li>{@code upstream-response.json} or {@code .sse}: the provider's recorded reply;</li>
+ * <li>{@code expected.json}: the client answer, or {@code {"status","headers","failover","error"}} for an error
+ * (what {@link ErrorMapper#toClient} makes of the exception); {@code expected.sse}: the chunks the stream
+ * translator emits, then the usage chunk and {@code [DONE]} (as the session sends them with include_usage), or an
+ * {@code event: error} whose data is {@code {"status", "error"}} as the translator reported it;</li>
+ * <li>{@code case.json} (optional): {@code dropped} (expected x-caravan-dropped-params), {@code status} and
+ * {@code headers} of the upstream reply.</li>
+ * </ul>
+ */
 public final class Fixtures {
+
+    /** Fixed clock of translator tests: every {@code created} is this. */
+    public static final long CREATED = 1_760_000_000L;
 
     private Fixtures() {
     }
@@ -41,104 +54,181 @@ public final class Fixtures {
         }
     }
 
-    public static String read(Path p) {
+    public static boolean has(Path dir, String file) {
+        return Files.exists(dir.resolve(file));
+    }
+
+    public static String text(Path dir, String file) {
         try {
-            return Files.readString(p, StandardCharsets.UTF_8);
+            return Files.readString(dir.resolve(file), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    public static JsonNode json(Path p) {
+    public static JsonNode json(Path dir, String file) {
+        return GatewayTestSupport.json(text(dir, file));
+    }
+
+    /** case.json, or an empty object. */
+    public static JsonNode meta(Path dir) {
+        return has(dir, "case.json") ? json(dir, "case.json") : Json.NODES.objectNode();
+    }
+
+    public static ChatRequest request(Path dir) {
         try {
-            return Json.MAPPER.readTree(p.toFile());
+            return Json.MAPPER.readValue(text(dir, "request.json"), ChatRequest.class);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /**
-     * Runs recorded upstream SSE bytes through the real stream pipeline (reader, translator, session, response)
-     * without Camel or sockets, delivering the bytes in small pieces to exercise split events, and returns what
-     * the client would receive.
-     */
-    public static String runStream(String provider, StreamTranslator translator, boolean includeUsage,
-            UnaryOperator<Usage> usageDecorator, byte[] upstream) {
-        StreamSession session = new StreamSession(provider, translator, includeUsage, usageDecorator, 0, 0, null);
-        session.onSubscribe(new Flow.Subscription() {
-            @Override
-            public void request(long n) {
-            }
+    /** The upstream model id: the request's model after {@code <provider>/}. */
+    public static String model(ChatRequest r) {
+        return r.model().substring(r.model().indexOf('/') + 1);
+    }
 
-            @Override
-            public void cancel() {
+    /** What the client would see for a translation failure. */
+    public static JsonNode clientError(RuntimeException e) {
+        ErrorMapper.ClientError ce = ErrorMapper.toClient(e, "req_test");
+        ObjectNode o = Json.NODES.objectNode();
+        o.put("status", ce.status());
+        o.set("headers", Json.MAPPER.valueToTree(ce.headers()));
+        o.put("failover", e instanceof ProviderUnavailable);
+        o.set("error", Json.MAPPER.valueToTree(ce.body().error()));
+        return normal(o);
+    }
+
+    /** One event of a translated stream: its name ({@code null} for plain data) and JSON ({@code null} = [DONE]). */
+    public record Ev(String event, JsonNode data) {
+    }
+
+    /** Feeds an upstream SSE body, in pieces of {@code split} bytes, through {@code t}; returns what it emitted. */
+    public static List<Ev> translateStream(byte[] sse, StreamTranslator t, int split) {
+        Recorder rec = new Recorder();
+        SseCodec.Reader reader = new SseCodec.Reader(ev -> {
+            if (!rec.ended) {
+                try {
+                    t.onEvent(ev, rec);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
             }
         });
-        for (int i = 0; i < upstream.length; i += 7) {
-            int n = Math.min(7, upstream.length - i);
-            session.onNext(List.of(ByteBuffer.wrap(upstream, i, n)));
+        for (int i = 0; i < sse.length; i += split) {
+            reader.feed(java.util.Arrays.copyOfRange(sse, i, Math.min(sse.length, i + split)));
         }
-        session.onComplete();
-        SseResponse response = new SseResponse(HttpResponseStatus.OK);
-        session.attach(response, o -> { });
-        StringBuilder out = new StringBuilder();
-        while (true) {
-            HttpContent c = response.readChunk(ByteBufAllocator.DEFAULT);
-            if (c == null || c instanceof LastHttpContent) {
-                break;
+        reader.finish();
+        if (!rec.ended) {
+            t.onEnd(rec);
+            if (!rec.ended && rec.finished) {
+                rec.done();
             }
-            out.append(c.content().toString(StandardCharsets.UTF_8));
-            c.release();
         }
-        return out.toString();
+        return rec.events;
     }
 
-    /** Compares two SSE texts event by event: JSON payloads as trees, other lines literally. */
-    public static void assertSseEquals(String expected, String actual) {
-        List<String> e = events(expected);
-        List<String> a = events(actual);
-        assertThat(a).as("event count\nactual:\n" + actual).hasSize(e.size());
-        for (int i = 0; i < e.size(); i++) {
-            String ex = e.get(i);
-            String ac = a.get(i);
-            String exData = data(ex);
-            String acData = data(ac);
-            assertThat(eventName(ac)).as("event name #" + i).isEqualTo(eventName(ex));
-            if (exData != null && exData.startsWith("{")) {
-                assertThat(GatewayTestSupport.json(acData)).as("event #" + i).isEqualTo(GatewayTestSupport.json(exData));
-            } else {
-                assertThat(acData).as("event #" + i).isEqualTo(exData);
-            }
-        }
-    }
-
-    static List<String> events(String sse) {
-        List<String> out = new ArrayList<>();
-        for (String block : sse.replace("\r\n", "\n").split("\n\n")) {
-            if (!block.isBlank()) {
-                out.add(block.trim());
-            }
-        }
+    /** Reads an expected.sse file. */
+    public static List<Ev> events(String sse) {
+        List<Ev> out = new ArrayList<>();
+        SseCodec.Reader r = new SseCodec.Reader(ev -> out.add(parse(ev)));
+        r.feed(sse.getBytes(StandardCharsets.UTF_8));
+        r.finish();
         return out;
     }
 
-    static String data(String block) {
-        StringBuilder sb = null;
-        for (String line : block.split("\n")) {
-            if (line.startsWith("data:")) {
-                String v = line.substring(5).startsWith(" ") ? line.substring(6) : line.substring(5);
-                sb = sb == null ? new StringBuilder(v) : sb.append('\n').append(v);
-            }
-        }
-        return sb == null ? null : sb.toString();
+    private static Ev parse(SseEvent ev) {
+        return new Ev(ev.event(), "[DONE]".equals(ev.data()) ? null : GatewayTestSupport.json(ev.data()));
     }
 
-    static String eventName(String block) {
-        for (String line : block.split("\n")) {
-            if (line.startsWith("event:")) {
-                return line.substring(6).trim();
+    /** Writes events in the expected.sse format. */
+    public static String format(List<Ev> events) {
+        StringBuilder sb = new StringBuilder();
+        for (Ev e : events) {
+            if (e.event() != null) {
+                sb.append("event: ").append(e.event()).append('\n');
+            }
+            sb.append("data: ").append(e.data() == null ? "[DONE]" : e.data().toString()).append("\n\n");
+        }
+        return sb.toString();
+    }
+
+    /** Writes {@code file} when it is missing and recording is on ({@code -Dfixtures.record=true}). */
+    public static boolean record(Path dir, String file, String content) {
+        if (!Boolean.getBoolean("fixtures.record") || has(dir, file)) {
+            return false;
+        }
+        try {
+            Files.writeString(dir.resolve(file), content, StandardCharsets.UTF_8);
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The tree as it reads back from JSON text, so numbers compare by value whatever node type made them. */
+    public static JsonNode normal(JsonNode n) {
+        return n == null ? null : GatewayTestSupport.json(n.toString());
+    }
+
+    public static String pretty(JsonNode n) {
+        try {
+            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(n) + "\n";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A ChunkSink that records what a session would send (with include_usage on). */
+    static final class Recorder implements ChunkSink {
+        final List<Ev> events = new ArrayList<>();
+        boolean ended;
+        boolean finished;
+        String id;
+        long created;
+        String model;
+        Usage usage;
+
+        @Override
+        public void meta(String id, long created, String model) {
+            if (this.id == null) {
+                this.id = id;
+                this.created = created;
+                this.model = model;
             }
         }
-        return null;
+
+        @Override
+        public void chunk(Object chunk) {
+            events.add(new Ev(null, normal(Json.MAPPER.valueToTree(chunk))));
+        }
+
+        @Override
+        public void usage(Usage u) {
+            this.usage = u;
+        }
+
+        @Override
+        public void finished() {
+            finished = true;
+        }
+
+        @Override
+        public void done() {
+            if (usage != null) {
+                events.add(new Ev(null, normal(Json.MAPPER.valueToTree(ChatChunk.usage(id, created, model, usage)))));
+            }
+            events.add(new Ev(null, null));
+            ended = true;
+        }
+
+        @Override
+        public void error(int status, ErrorMapper.UpstreamError error) {
+            ObjectNode o = Json.NODES.objectNode();
+            o.put("status", status);
+            o.set("error", Json.MAPPER.valueToTree(error));
+            events.add(new Ev("error", normal(o)));
+            ended = true;
+        }
     }
 }

@@ -22,7 +22,7 @@ import dev.caravan.error.ApiException;
 import dev.caravan.error.ProviderUnavailable;
 import dev.caravan.provider.ChatResult;
 import dev.caravan.provider.UpstreamResponse;
-import dev.caravan.testing.Fixtures;
+import dev.caravan.testing.StreamFixtures;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,37 +35,37 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class OpenAiCompatibleTranslatorTest {
 
     static Stream<Path> cases() {
-        return Fixtures.cases("openai-compatible").stream();
+        return StreamFixtures.cases("openai-compatible").stream();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void fixture(Path dir) throws Exception {
-        JsonNode c = Fixtures.json(dir.resolve("case.json"));
+        JsonNode c = StreamFixtures.json(dir.resolve("case.json"));
         String provider = c.get("provider").asText();
         OpenAiQuirks q = shippedQuirks(provider);
-        ObjectNode request = (ObjectNode) Fixtures.json(dir.resolve("request.json"));
+        ObjectNode request = (ObjectNode) StreamFixtures.json(dir.resolve("request.json"));
         boolean stream = request.path("stream").asBoolean(false);
 
         OpenAiRequestTranslator.Translated t = OpenAiRequestTranslator.translate(request, c.get("model").asText(),
                 stream, q);
-        assertThat(t.body()).as("upstream request").isEqualTo(Fixtures.json(dir.resolve("upstream-request.json")));
+        assertThat(t.body()).as("upstream request").isEqualTo(StreamFixtures.json(dir.resolve("upstream-request.json")));
         List<String> dropped = new ArrayList<>();
         c.path("dropped").forEach(n -> dropped.add(n.asText()));
         assertThat(t.dropped()).containsExactlyElementsOf(dropped);
         assertThat(request).as("the client's tree is left intact for failover")
-                .isEqualTo(Fixtures.json(dir.resolve("request.json")));
+                .isEqualTo(StreamFixtures.json(dir.resolve("request.json")));
 
         if (stream) {
             byte[] upstream = Files.readAllBytes(dir.resolve("upstream-response.sse"));
             boolean includeUsage = request.path("stream_options").path("include_usage").asBoolean(false);
-            String out = Fixtures.runStream(provider, new OpenAiStreamTranslator(q), includeUsage,
+            String out = StreamFixtures.runStream(provider, new OpenAiStreamTranslator(q), includeUsage,
                     UnaryOperator.identity(), upstream);
-            Fixtures.assertSseEquals(Fixtures.read(dir.resolve("expected.sse")), out);
+            StreamFixtures.assertSseEquals(StreamFixtures.read(dir.resolve("expected.sse")), out);
         } else {
             byte[] body = Files.readAllBytes(dir.resolve("upstream-response.json"));
             ChatResult r = OpenAiResponseTranslator.translate(provider, new UpstreamResponse(200, null, body), q);
-            assertThat((JsonNode) r.body()).isEqualTo(Fixtures.json(dir.resolve("expected.json")));
+            assertThat((JsonNode) r.body()).isEqualTo(StreamFixtures.json(dir.resolve("expected.json")));
         }
     }
 
