@@ -15,7 +15,7 @@ BENCH="$(pwd)"
 H="$BENCH/harness"
 source "$H/lib/common.sh"
 
-SCENARIOS="${SCENARIOS:-c1 c32 c128 slow128 sse32 sse200}"
+SCENARIOS="${SCENARIOS:-c1 c32 c128 slow128 sse32 sse200 chain32}"
 WARMUP="${WARMUP:-30}"
 DURATION="${DURATION:-20}"
 CARAVAN_PORT="${CARAVAN_PORT:-18080}"
@@ -56,6 +56,10 @@ caravan() { # scenario
     slow128) run caravan-50ms-c128 $c --body requests/mock50.json --conns 128 --baseline-url "http://127.0.0.1:$MOCK_DELAYED_PORT" ;;
     sse32)   run caravan-sse-32 $c --stream --body requests/mocksse-stream.json --conns 32 ;;
     sse200)  run caravan-sse-200 $c --stream --body requests/mocksse-stream.json --conns 200 ;;
+    # a 3-deployment failover chain whose first two breakers are open (they open on the first request)
+    chain32) curl -s -o /dev/null -H "Authorization: Bearer $KEY" -H 'content-type: application/json' \
+               -d @requests/chain3.json "http://127.0.0.1:$CARAVAN_PORT/v1/chat/completions"
+             run caravan-chain3-c32 $c --body requests/chain3.json --conns 32 ;;
   esac
 }
 for s in $SCENARIOS; do caravan "$s"; done
@@ -75,6 +79,7 @@ if [ -z "${NO_PORTKEY:-}" ]; then
       slow128) run portkey-50ms-c128 $p --header-file "$BENCH_STATE/portkey/openai-delayed.headers" --conns 128 --baseline-url "http://127.0.0.1:$MOCK_DELAYED_PORT" ;;
       sse32)   run portkey-sse-32 $p --header-file "$BENCH_STATE/portkey/openai-stream.headers" --stream --conns 32 ;;
       sse200)  run portkey-sse-200 $p --header-file "$BENCH_STATE/portkey/openai-stream.headers" --stream --conns 200 ;;
+      chain32) ;;
     esac
   done
 fi
