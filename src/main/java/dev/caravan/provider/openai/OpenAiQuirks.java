@@ -5,11 +5,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.caravan.api.Json;
+import dev.caravan.provider.ModelPatterns;
 
 /**
  * The differences of one OpenAI-compatible provider, declared as template parameters in a route file (no Java
@@ -36,17 +36,10 @@ public final class OpenAiQuirks {
             "insufficient_system_resource", "stop", "end_turn", "stop", "max_tokens", "length", "tool_use",
             "tool_calls", "error", "stop");
 
-    record DropRule(List<Pattern> models, List<String> params) {
+    /** Drop {@code params} for models matching {@code models} (all models when there is no model list). */
+    record DropRule(ModelPatterns models, boolean allModels, List<String> params) {
         boolean applies(String model) {
-            if (models.isEmpty()) {
-                return true;
-            }
-            for (Pattern p : models) {
-                if (p.matcher(model).matches()) {
-                    return true;
-                }
-            }
-            return false;
+            return allModels || models.matches(model);
         }
     }
 
@@ -113,23 +106,15 @@ public final class OpenAiQuirks {
                 continue;
             }
             int colon = rule.indexOf(':');
-            List<Pattern> models = new ArrayList<>();
-            String params = rule;
-            if (colon >= 0) {
-                for (String g : rule.substring(0, colon).split(",")) {
-                    if (!g.isBlank()) {
-                        models.add(glob(g.trim()));
-                    }
-                }
-                params = rule.substring(colon + 1);
-            }
+            ModelPatterns models = ModelPatterns.parse(colon >= 0 ? rule.substring(0, colon) : null);
+            String params = colon >= 0 ? rule.substring(colon + 1) : rule;
             List<String> ps = new ArrayList<>();
             for (String p : params.split(",")) {
                 if (!p.isBlank()) {
                     ps.add(p.trim());
                 }
             }
-            out.add(new DropRule(models, ps));
+            out.add(new DropRule(models, colon < 0, ps));
         }
         return out;
     }
@@ -161,17 +146,5 @@ public final class OpenAiQuirks {
         } catch (Exception e) {
             throw new IllegalArgumentException("setParams must be a JSON object: " + e.getMessage());
         }
-    }
-
-    static Pattern glob(String g) {
-        StringBuilder re = new StringBuilder();
-        for (char c : g.toCharArray()) {
-            switch (c) {
-                case '*' -> re.append(".*");
-                case '?' -> re.append('.');
-                default -> re.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(re.toString());
     }
 }
