@@ -37,9 +37,8 @@ public final class HttpReplies {
         ChatCall call = exchange.getProperty(ChatCall.PROPERTY, ChatCall.class);
         if (call != null) {
             h.set("x-request-id", call.requestId());
-            if (call.provider() != null) {
-                h.set("x-caravan-provider", call.provider());
-            }
+            // who answered; "none" when no provider was involved (gateway errors, /v1/models, /health)
+            h.set("x-caravan-provider", call.provider() != null ? call.provider() : "none");
             if (call.deployment() != null) {
                 h.set("x-caravan-deployment", call.deployment());
             }

@@ -56,6 +56,7 @@ public class ApiServerInitializerFactory extends HttpServerInitializerFactory {
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         response.headers().set("x-request-id", RequestIds.next());
+        response.headers().set("x-caravan-provider", "none");
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -50,6 +50,7 @@ class BadInputTest extends GatewayTestSupport {
             assertThat(err.get("code").asText()).isEqualTo(code);
         }
         assertThat(r.headers().firstValue("x-request-id")).isPresent();
+        assertThat(r.headers().firstValue("x-caravan-provider")).isPresent();
     }
 
     @ParameterizedTest(name = "{0}")
