@@ -47,7 +47,9 @@ public final class OpenAiStreamTranslator implements StreamTranslator {
         if (!(root instanceof ObjectNode chunk)) {
             return;
         }
-        if (chunk.has("error") || "error".equals(event.event())) {
+        // in-band errors: {"error":{...}} (OpenRouter, OpenAI), the flat {"object":"error",...} (vLLM, Mistral),
+        // or an SSE event named error
+        if (chunk.has("error") || "error".equals(chunk.path("object").asText()) || "error".equals(event.event())) {
             JsonNode code = chunk.path("error").path("code");
             int status = code.isInt() && code.asInt() >= 400 && code.asInt() < 600 ? code.asInt() : 500;
             out.error(status, ErrorMapper.parseOpenAiStyle(chunk));
