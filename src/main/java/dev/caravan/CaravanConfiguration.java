@@ -95,6 +95,8 @@ public class CaravanConfiguration implements CamelConfiguration {
         // routing: deployments, chains, the admin view of breakers
         DeploymentRegistry deployments = new DeploymentRegistry();
         r.bind("deploymentRegistry", deployments);
+        // the deployments' Resilience4j breakers, for metrics binders and tools that look them up by type
+        r.bind("deploymentBreakers", deployments.breakers());
         r.bind("requestFacts", new RequestFacts(intProp(pc, "caravan.routing.deadline-ms", 300_000)));
         // balancers hold their chain's steps: a new instance for every chain (and every revision of it)
         r.bindAsPrototype("weightedChain", WeightedLoadBalancer.class, WeightedLoadBalancer::new);
