@@ -39,6 +39,7 @@ public final class ChatCall {
     private final Map<String, String> responseHeaders = Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<String> attempts = Collections.synchronizedList(new ArrayList<>());
     private volatile Usage usage;
+    private volatile ObjectNode response;
     private volatile java.util.function.UnaryOperator<Usage> usageDecorator = java.util.function.UnaryOperator.identity();
     private volatile int status;
 
@@ -142,6 +143,15 @@ public final class ChatCall {
 
     public List<String> attempts() {
         return attempts;
+    }
+
+    /** The JSON reply of a non-streamed call (for body logging when it is enabled for the key); null otherwise. */
+    public ObjectNode response() {
+        return response;
+    }
+
+    public void response(ObjectNode body) {
+        this.response = body;
     }
 
     public Usage usage() {
