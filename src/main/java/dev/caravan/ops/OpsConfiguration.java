@@ -49,7 +49,7 @@ public final class OpsConfiguration {
         Registry r = ctx.getRegistry();
 
         AccessLog accessLog = new AccessLog(BodyLogPolicy.forKeys(list(pc, "caravan.log.bodies.keys")),
-                new Redactor(prop(pc, "caravan.log.redact-patterns", ""),
+                new Redactor(verbatim(pc, "caravan.log.redact-patterns"),
                         intProp(pc, "caravan.log.bodies.max-chars", 4096)));
         events.add(accessLog);
         r.bind("accessLog", accessLog);
@@ -102,6 +102,21 @@ public final class OpsConfiguration {
 
     static String prop(PropertiesComponent pc, String key, String def) {
         return pc.resolveProperty(key).map(String::trim).filter(s -> !s.isEmpty()).orElse(def);
+    }
+
+    /**
+     * A property read as written, without placeholder processing: Camel's parser drops backslashes after a
+     * {@code }} (so a regex like {@code \d{3}\b} would change). Order: -D, environment, property files.
+     */
+    static String verbatim(PropertiesComponent pc, String key) {
+        String v = System.getProperty(key);
+        if (v == null) {
+            v = System.getenv(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'));
+        }
+        if (v == null) {
+            v = pc.loadProperties(k -> k.equals(key)).getProperty(key);
+        }
+        return v == null ? "" : v.trim();
     }
 
     static int intProp(PropertiesComponent pc, String key, int def) {
