@@ -10,8 +10,8 @@
 #   CARAVAN_ADMIN_PORT   admin plane port, for the health probe      (default 8081)
 #   CARAVAN_HEALTH_PATH  path the probe asks                         (default /ready)
 #   JAVA_OPTS            extra JVM options (defaults size the heap from the container's memory limit)
-#   <NAME>_FILE          for any variable NAME (e.g. OPENAI_API_KEY_FILE=/run/secrets/openai): NAME is read
-#                        from that file unless NAME is set, so keys can come from Docker secrets
+#   <NAME>_FILE          for NAME = CARAVAN_* or *_API_KEY (e.g. OPENAI_API_KEY_FILE=/run/secrets/openai): NAME
+#                        is read from that file unless NAME is set, so keys can come from Docker secrets
 # Every other setting comes from the environment too: CARAVAN_API_PORT=9090 sets caravan.api.port.
 set -eu
 
@@ -19,7 +19,8 @@ CARAVAN_HOME="${CARAVAN_HOME:-/opt/caravan}"
 CARAVAN_CONFIG_DIR="${CARAVAN_CONFIG_DIR:-/etc/caravan}"
 
 secrets_from_files() {
-  for var in $(env | sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)_FILE=.*/\1/p'); do
+  # only Caravan's own settings and provider keys: other *_FILE variables (SSL_CERT_FILE...) are left alone
+  for var in $(env | sed -n -e 's/^\(CARAVAN_[A-Z0-9_]*\)_FILE=.*/\1/p' -e 's/^\([A-Z0-9_]*_API_KEY\)_FILE=.*/\1/p'); do
     eval "current=\${$var:-}"
     eval "file=\${${var}_FILE}"
     if [ -z "$current" ] && [ -n "$file" ]; then
