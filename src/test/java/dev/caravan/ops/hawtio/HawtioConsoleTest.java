@@ -73,6 +73,23 @@ class HawtioConsoleTest extends GatewayTestSupport {
     }
 
     @Test
+    void theConsolesLargestScriptPassesThroughTheProxyWhole() throws Exception {
+        java.util.zip.ZipEntry largest = null;
+        try (java.util.zip.ZipFile war = new java.util.zip.ZipFile("target/classes/hawtio/hawtio.war")) {
+            for (java.util.zip.ZipEntry e : java.util.Collections.list(war.entries())) {
+                if (e.getName().startsWith("static/") && (largest == null || e.getSize() > largest.getSize())) {
+                    largest = e;
+                }
+            }
+        }
+        assertThat(largest.getSize()).isGreaterThan(1024 * 1024);
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(adminUri("/hawtio/" + largest.getName())).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat((long) r.body().length).isEqualTo(largest.getSize());
+    }
+
+    @Test
     void theConsolePageLoadsAndALoginOpensASession() {
         HttpResponse<String> page = get("/hawtio/index.html");
         assertThat(page.statusCode()).isEqualTo(200);
