@@ -35,10 +35,15 @@ for round in $(seq 1 "$ROUNDS"); do
       -Dcaravan.admin.port="$ADMIN_PORT" -Dcaravan.config.dir="$HERE/../config" -Dcaravan.reload.enabled=false \
       -Dcaravan.provider.openai.base-url="http://127.0.0.1:$MOCK_PORT/v1" -jar "$JAR" >"$log" 2>&1 &
     pid=$!
-    until curl -sf -o /dev/null "http://127.0.0.1:$GW_PORT/health"; do sleep 0.2; done
+    # ready when a real chat call succeeds (a loaded box can take long to start)
+    for _ in $(seq 1 240); do
+      curl -sf -o /dev/null -m 5 -H "Authorization: Bearer $KEY" -H "Content-Type: application/json" \
+        --data-binary "@$HERE/request-caravan.json" "http://127.0.0.1:$GW_PORT/v1/chat/completions" && break
+      sleep 0.5
+    done
     line="$("$HARNESS/run-bench.sh" --url "http://127.0.0.1:$GW_PORT" -H "Authorization: Bearer $KEY" \
       --body "$HERE/request-caravan.json" --conns "$CONNS" --duration "$DURATION" --warmup "$WARMUP" \
-      --baseline-url none --pid "$pid" --label "ops-$cfg")"
+      --baseline-url none --pid "$pid" --label "ops-$cfg" || echo "failed")"
     echo "round=$round config=$cfg $line"
     kill "$pid"; wait "$pid" 2>/dev/null || true
   done

@@ -3,9 +3,11 @@ package dev.caravan.embed;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.PropertiesSource;
 import org.apache.camel.spi.Resource;
@@ -40,6 +42,12 @@ public final class CaravanEngine extends ServiceSupport {
         engine.getCamelContextExtension().setName("caravan-embedded");
         engine.setStreamCaching(false);
         engine.getPropertiesComponent().addPropertiesSource(new HostProperties(host));
+        // Caravan's metrics go to the host's registry when it has one (camel-micrometer's bean name)
+        MeterRegistry meters = host.getRegistry().lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
+                MeterRegistry.class);
+        if (meters != null) {
+            engine.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
+        }
     }
 
     /** The host's engine, started on first call. */

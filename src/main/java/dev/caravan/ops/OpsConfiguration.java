@@ -17,6 +17,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
 
 import dev.caravan.gateway.AccessLog;
 import dev.caravan.gateway.CallEvents;
@@ -60,7 +61,7 @@ public final class OpsConfiguration {
             r.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
         }
         if (bool(pc, "caravan.metrics.jvm", true)) {
-            bindJvm(meters);
+            bindJvm(ctx, meters);
         }
         GatewayMetrics gatewayMetrics = new GatewayMetrics(meters, intProp(pc, "caravan.metrics.max-label-values",
                 500));
@@ -83,17 +84,29 @@ public final class OpsConfiguration {
         HawtioConsole console = new HawtioConsole(bool(pc, "caravan.hawtio.enabled", true), accounts,
                 prop(pc, "caravan.hawtio.host", "127.0.0.1"), intProp(pc, "caravan.hawtio.port", 0));
         r.bind("hawtioConsole", console);
+        addService(ctx, console);
+    }
+
+    private static void addService(CamelContext ctx, Object service) {
         try {
-            ctx.addService(console, true, true);
+            ctx.addService(service, true, true);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static void bindJvm(MeterRegistry meters) {
+    private static void bindJvm(CamelContext ctx, MeterRegistry meters) {
         new ClassLoaderMetrics().bindTo(meters);
         new JvmMemoryMetrics().bindTo(meters);
-        new JvmGcMetrics().bindTo(meters);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(meters);
+        // the GC binder listens to JMX notifications until closed
+        addService(ctx, new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                gc.close();
+            }
+        });
         new JvmThreadMetrics().bindTo(meters);
         new ProcessorMetrics().bindTo(meters);
         new UptimeMetrics().bindTo(meters);

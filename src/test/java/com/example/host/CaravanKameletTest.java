@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.test.junit5.CamelTestSupport;
@@ -102,9 +103,14 @@ class CaravanKameletTest extends CamelTestSupport {
 
     @Test
     void aPromptBecomesAnAnswer() {
+        SimpleMeterRegistry hostMetrics = new SimpleMeterRegistry();
+        context.getRegistry().bind("metricsRegistry", hostMetrics);
         stub.always((req, reply) -> reply.json(200, ANSWER));
         String answer = template.requestBody("direct:ask", "Say hello", String.class);
         assertThat(answer).isEqualTo("Hello from the stub");
+        // the call is counted in the host's own metrics registry, attributed to the kamelet's key id
+        assertThat(hostMetrics.get("caravan.requests").tags("endpoint", "kamelet", "key_id", "host-app",
+                "outcome", "ok").counter().count()).isEqualTo(1.0);
 
         StubUpstream.Recorded up = stub.lastRequest();
         assertThat(up.path()).isEqualTo("/openai/chat/completions");
