@@ -5,6 +5,7 @@
 #   on      defaults: metrics listener + access log (JSON line per request, to the gateway's stdout file)
 #   off     caravan.metrics.enabled=false and CARAVAN_ACCESS_LOG_LEVEL=OFF
 #   nojmx   "off" plus camel.main.jmx-enabled=false (what Camel's JMX statistics cost, for reference)
+#   routes  defaults, but JMX statistics per route only (camel.main.jmx-management-statistics-level=RoutesOnly)
 #
 # usage: bench/ops-overhead.sh JAR [rounds] [configs]     e.g. bench/ops-overhead.sh target/caravan.jar 3 "on off"
 set -euo pipefail
@@ -27,6 +28,8 @@ for round in $(seq 1 "$ROUNDS"); do
       on) ;;
       off) opts=(-Dcaravan.metrics.enabled=false); access=OFF ;;
       nojmx) opts=(-Dcaravan.metrics.enabled=false -Dcamel.main.jmx-enabled=false); access=OFF ;;
+      routes) opts=(-Dcamel.main.jmx-management-statistics-level=RoutesOnly) ;;
+      ondefault) opts=(-Dcamel.main.jmx-management-statistics-level=Default) ;;
       *) echo "unknown config $cfg" >&2; exit 64 ;;
     esac
     log="$BENCH_STATE/logs/gateway-$cfg-$round.log"
