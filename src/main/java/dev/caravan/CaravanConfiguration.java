@@ -15,7 +15,6 @@ import org.apache.camel.support.service.ServiceSupport;
 
 import dev.caravan.admin.AdminGuard;
 import dev.caravan.auth.ConfigKeyAuthenticator;
-import dev.caravan.gateway.AccessLog;
 import dev.caravan.gateway.ApiGuard;
 import dev.caravan.gateway.CallEvents;
 import dev.caravan.gateway.ChatRequestParser;
@@ -25,6 +24,7 @@ import dev.caravan.gateway.ModelRouter;
 import dev.caravan.gateway.ModelsProcessor;
 import dev.caravan.gateway.ResponseWriter;
 import dev.caravan.http.CaravanHttpComponent;
+import dev.caravan.ops.OpsConfiguration;
 import dev.caravan.provider.ProviderRegistry;
 import dev.caravan.provider.UpstreamCall;
 import dev.caravan.provider.UpstreamClient;
@@ -86,8 +86,8 @@ public class CaravanConfiguration implements CamelConfiguration {
         r.bind("modelsProcessor", new ModelsProcessor(providers));
         r.bind("healthProcessor", new HealthProcessor());
         CallEvents events = new CallEvents();
-        events.add(new AccessLog());
         r.bind("callEvents", events);
+        OpsConfiguration.configure(ctx, events, providers);
         r.bind("responseWriter", new ResponseWriter(events));
         r.bind("errorResponder", new ErrorResponder(events));
         r.bind("openAiRequestTranslator", new OpenAiRequestTranslator());

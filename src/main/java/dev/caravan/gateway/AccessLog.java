@@ -8,20 +8,49 @@ import org.slf4j.LoggerFactory;
 
 import dev.caravan.api.Json;
 import dev.caravan.api.Usage;
+import dev.caravan.logging.BodyLogPolicy;
+import dev.caravan.logging.Redactor;
 
 /**
- * One JSON line per request on the logger {@code caravan.access} (route it anywhere with logback). Holds ids,
- * model, provider, status, tokens and timings; never a key, a header or a body.
+ * One JSON line per request on the logger {@code caravan.access} (route it anywhere with logback): request id, key
+ * id, tenant, model, provider, deployment, attempts, status, tokens, cost, latency, stream. Never a key or a header.
+ * Request and response bodies only for keys the {@link BodyLogPolicy} names, and then redacted.
  */
 public final class AccessLog implements CallListener {
 
-    private static final Logger LOG = LoggerFactory.getLogger("caravan.access");
+    public static final String LOGGER = "caravan.access";
+    private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
+
+    private volatile BodyLogPolicy bodies;
+    private final Redactor redactor;
+
+    public AccessLog() {
+        this(BodyLogPolicy.NEVER, new Redactor(null, 4096));
+    }
+
+    public AccessLog(BodyLogPolicy bodies, Redactor redactor) {
+        this.bodies = bodies;
+        this.redactor = redactor;
+    }
+
+    /** Replaces the body policy (a key store supplies a per-key one). */
+    public void bodyLogPolicy(BodyLogPolicy policy) {
+        this.bodies = policy;
+    }
+
+    public BodyLogPolicy bodyLogPolicy() {
+        return bodies;
+    }
 
     @Override
     public void completed(ChatCall call, CallOutcome o) {
         if (!LOG.isInfoEnabled()) {
             return;
         }
+        LOG.info(line(call, o).toString());
+    }
+
+    ObjectNode line(ChatCall call, CallOutcome o) {
         ObjectNode line = Json.NODES.objectNode();
         line.put("ts", Instant.now().toString());
         line.put("request_id", call.requestId());
@@ -36,20 +65,56 @@ public final class AccessLog implements CallListener {
         if (call.provider() != null) {
             line.put("provider", call.provider());
         }
+        String deployment = CallFacts.deployment(call);
+        if (deployment != null) {
+            line.put("deployment", deployment);
+        }
+        line.put("attempts", CallFacts.attempts(call));
+        if (!call.attempts().isEmpty()) {
+            var trace = line.putArray("trace");
+            synchronized (call.attempts()) {
+                for (Attempt a : call.attempts()) {
+                    trace.addObject().put("deployment", a.deployment()).put("outcome", a.outcome())
+                            .put("ms", a.millis());
+                }
+            }
+        }
         line.put("status", o.status());
         line.put("stream", o.stream());
         line.put("result", o.result());
-        Usage u = o.usage();
-        if (u != null) {
-            line.put("prompt_tokens", u.prompt());
-            line.put("completion_tokens", u.completion());
-            if (u.cached() > 0) {
-                line.put("cached_tokens", u.cached());
-            }
-            if (u.reasoning() > 0) {
-                line.put("reasoning_tokens", u.reasoning());
-            }
+        usage(line, CallFacts.usage(call, o));
+        Double cost = CallFacts.cost(call, o);
+        if (cost != null) {
+            line.put("cost_usd", cost);
         }
+        timing(line, call, o);
+        if (o.errorCode() != null) {
+            line.put("error", o.errorCode());
+        }
+        if (bodies.logBodies(call.principal())) {
+            bodies(line, call);
+        }
+        return line;
+    }
+
+    private static void usage(ObjectNode line, Usage u) {
+        if (u == null) {
+            return;
+        }
+        line.put("prompt_tokens", u.prompt());
+        line.put("completion_tokens", u.completion());
+        if (u.cached() > 0) {
+            line.put("cached_tokens", u.cached());
+        }
+        if (u.cacheWrite() > 0) {
+            line.put("cache_write_tokens", u.cacheWrite());
+        }
+        if (u.reasoning() > 0) {
+            line.put("reasoning_tokens", u.reasoning());
+        }
+    }
+
+    private static void timing(ObjectNode line, ChatCall call, CallOutcome o) {
         if (o.stream()) {
             line.put("chunks", o.chunks());
             if (o.firstChunkNanos() > 0) {
@@ -57,10 +122,15 @@ public final class AccessLog implements CallListener {
             }
         }
         line.put("latency_ms", millis(o.endNanos() - call.startNanos()));
-        if (o.errorCode() != null) {
-            line.put("error", o.errorCode());
+    }
+
+    private void bodies(ObjectNode line, ChatCall call) {
+        if (call.raw() != null) {
+            line.set("request_body", redactor.redact(call.raw()));
         }
-        LOG.info(line.toString());
+        if (call.response() != null) {
+            line.set("response_body", redactor.redact(call.response()));
+        }
     }
 
     private static double millis(long nanos) {

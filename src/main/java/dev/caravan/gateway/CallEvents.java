@@ -32,6 +32,16 @@ public final class CallEvents {
         }
     }
 
+    public void streamStarted(ChatCall call) {
+        for (CallListener l : listeners) {
+            try {
+                l.streamStarted(call);
+            } catch (RuntimeException e) {
+                LOG.warn("call listener {} failed: {}", l.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
     public void streamed(ChatCall call, StreamOutcome o) {
         completed(call, new CallOutcome(200, o.usage(), true, o.result(),
                 "error".equals(o.result()) ? "upstream_stream_error" : null, o.chunks(), o.firstChunkNanos(),

@@ -9,4 +9,11 @@ package dev.caravan.gateway;
 public interface CallListener {
 
     void completed(ChatCall call, CallOutcome outcome);
+
+    /**
+     * Told when a streamed reply starts (headers sent, the client owns the stream); {@link #completed} follows when
+     * it ends. Listeners that count open streams override this.
+     */
+    default void streamStarted(ChatCall call) {
+    }
 }

@@ -42,6 +42,7 @@ public final class ChatCall {
     private volatile String deployment;
     private volatile long promptTokens = -1;
     private volatile Usage usage;
+    private volatile ObjectNode response;
     private volatile java.util.function.UnaryOperator<Usage> usageDecorator = java.util.function.UnaryOperator.identity();
     private volatile int status;
 
@@ -187,6 +188,15 @@ public final class ChatCall {
 
     public void promptTokens(long t) {
         this.promptTokens = t;
+    }
+
+    /** The JSON reply of a non-streamed call (for body logging when it is enabled for the key); null otherwise. */
+    public ObjectNode response() {
+        return response;
+    }
+
+    public void response(ObjectNode body) {
+        this.response = body;
     }
 
     public Usage usage() {

@@ -32,6 +32,7 @@ public final class ResponseWriter implements Processor {
             HttpReplies.finish(exchange, response.headers());
             call.status(200);
             response.bind(call.channel());
+            events.streamStarted(call);
             session.attach(response, outcome -> {
                 call.usage(outcome.usage());
                 events.streamed(call, outcome);
@@ -41,6 +42,7 @@ public final class ResponseWriter implements Processor {
         }
         ChatResult result = exchange.getMessage().getMandatoryBody(ChatResult.class);
         call.usage(result.usage());
+        call.response(result.body());
         call.status(200);
         HttpReplies.json(exchange, 200, Json.MAPPER.writeValueAsBytes(result.body()), Map.of());
         events.completed(call, new CallOutcome(200, result.usage(), false, "ok", null, 0, 0, System.nanoTime()));

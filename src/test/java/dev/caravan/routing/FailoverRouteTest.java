@@ -268,9 +268,6 @@ class FailoverRouteTest extends GatewayTestSupport {
         assertThat(state).isEqualTo("CLOSED");
     }
 
-    java.net.URI adminUri(String path) {
-        return java.net.URI.create("http://127.0.0.1:" + System.getProperty("caravan.admin.port") + path);
-    }
 
     String state(String id) {
         HttpResponse<String> r = send(HttpRequest.newBuilder(adminUri("/admin/deployments"))

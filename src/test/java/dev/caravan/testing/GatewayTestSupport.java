@@ -44,6 +44,7 @@ public abstract class GatewayTestSupport {
 
     protected final StubUpstream stub;
     protected final int port;
+    protected final int adminPort;
     protected final Path configDir;
     protected final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<String> setProperties = new ArrayList<>();
@@ -52,6 +53,7 @@ public abstract class GatewayTestSupport {
         try {
             stub = new StubUpstream();
             port = freePort();
+            adminPort = freePort();
             configDir = Files.createTempDirectory("caravan-config");
             copyTree(Path.of("config"), configDir);
             prepareConfig(configDir);
@@ -59,7 +61,7 @@ public abstract class GatewayTestSupport {
             throw new UncheckedIOException(e);
         }
         set("caravan.api.port", Integer.toString(port));
-        set("caravan.admin.port", Integer.toString(freePort()));
+        set("caravan.admin.port", Integer.toString(adminPort));
         set("caravan.api.host", "127.0.0.1");
         set("caravan.config.dir", configDir.toString());
         set("caravan.keys.test", KEY);
@@ -96,6 +98,15 @@ public abstract class GatewayTestSupport {
 
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** An address on the admin plane (health, metrics, console, admin API). */
+    public URI adminUri(String path) {
+        return URI.create("http://127.0.0.1:" + adminPort + path);
+    }
+
+    public HttpResponse<String> adminGet(String path) {
+        return send(HttpRequest.newBuilder(adminUri(path)).GET().build());
     }
 
     public HttpResponse<String> post(String path, String json) {

@@ -1,0 +1,91 @@
+package dev.caravan.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import dev.caravan.testing.GatewayTestSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs after the whole test suite (its own failsafe execution, last in the verify phase) and reads every log the
+ * run wrote: the output files of all unit and integration test classes. No provider key and no gateway key used
+ * by the tests may appear in them, nor anything shaped like a key or a bearer token.
+ */
+class LogSecrecyIT {
+
+    /** Keys the tests send or configure; a test that adds a key adds it here. */
+    static final List<String> TEST_SECRETS = List.of(GatewayTestSupport.KEY, GatewayTestSupport.PROVIDER_KEY,
+            EntrypointIT.FILE_KEY, EntrypointIT.GATEWAY_KEY,
+            "cvn-admin-test-key-0123456789abcdef", // HawtioConsoleTest.ADMIN_KEY
+            "sk-cvn-test-otherkey-5555666677778888", // BodyLoggingRouteTest.OTHER_KEY
+            "sk-upstream-host-providerkey-24680", // CaravanKameletTest.PROVIDER_KEY
+            "sk-proj-accesslogtestsecret-000111222", // AccessLogTest.SECRET
+            "an-opaque-registered-secret-4711"); // ScrubbingConvertersTest.SECRET
+
+    static final Pattern KEY_SHAPED = Pattern.compile("\\bsk-[A-Za-z0-9_\\-]{12,}|(?i:bearer)\\s+[A-Za-z0-9_\\-.=]{12,}");
+
+    static List<Path> logs() throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (String dir : List.of("target/surefire-reports", "target/failsafe-reports", "target/test-logs")) {
+            Path d = Path.of(dir);
+            if (!Files.isDirectory(d)) {
+                continue;
+            }
+            try (Stream<Path> s = Files.walk(d)) {
+                s.filter(Files::isRegularFile)
+                        .filter(p -> p.toString().endsWith("-output.txt") || p.toString().endsWith(".log"))
+                        .filter(p -> !p.getFileName().toString().startsWith(LogSecrecyIT.class.getName()))
+                        .forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void noKeyUsedByTheTestsAppearsInAnyLog() throws IOException {
+        List<Path> logs = logs();
+        long bytes = 0;
+        boolean sawAccessLines = false;
+        List<String> leaks = new ArrayList<>();
+        for (Path log : logs) {
+            String text = Files.readString(log, StandardCharsets.UTF_8);
+            bytes += text.length();
+            sawAccessLines |= text.contains("\"request_id\":\"req_");
+            for (String secret : TEST_SECRETS) {
+                if (text.contains(secret)) {
+                    leaks.add(log.getFileName() + ": " + secret.substring(0, 8) + "…");
+                }
+            }
+            Matcher m = KEY_SHAPED.matcher(text);
+            while (m.find()) {
+                leaks.add(log.getFileName() + ": key-shaped '" + m.group().substring(0, Math.min(10, m.group().length()))
+                        + "…'");
+            }
+        }
+        // the scan must have had the suite's logs to read, or it proves nothing
+        assertThat(logs).as("test output files").hasSizeGreaterThanOrEqualTo(5);
+        assertThat(bytes).as("characters of logs read").isGreaterThan(20_000);
+        assertThat(sawAccessLines).as("access log lines in the scanned logs").isTrue();
+        assertThat(leaks).as("secrets in " + logs.size() + " log files").isEmpty();
+    }
+
+    @Test
+    void theScanFindsAPlantedKey() throws IOException {
+        Path planted = Files.createTempFile("planted", "-output.txt");
+        Files.writeString(planted, "12:00 INFO upstream said: invalid key " + GatewayTestSupport.PROVIDER_KEY);
+        String text = Files.readString(planted);
+        assertThat(TEST_SECRETS.stream().anyMatch(text::contains)).isTrue();
+        assertThat(KEY_SHAPED.matcher("Authorization: Bearer abcdefghijklmnopqrstu").find()).isTrue();
+        assertThat(KEY_SHAPED.matcher("task-executor-0123456789abcdef").find()).isFalse();
+    }
+}
