@@ -13,7 +13,7 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 
-import dev.caravan.admin.AdminGuard;
+import dev.caravan.auth.Authenticator;
 import dev.caravan.auth.ConfigKeyAuthenticator;
 import dev.caravan.gateway.ApiGuard;
 import dev.caravan.gateway.CallEvents;
@@ -25,6 +25,7 @@ import dev.caravan.gateway.ModelsProcessor;
 import dev.caravan.gateway.ResponseWriter;
 import dev.caravan.http.CaravanHttpComponent;
 import dev.caravan.ops.OpsConfiguration;
+import dev.caravan.money.MoneyConfiguration;
 import dev.caravan.provider.ProviderRegistry;
 import dev.caravan.provider.UpstreamCall;
 import dev.caravan.provider.UpstreamClient;
@@ -77,7 +78,8 @@ public class CaravanConfiguration implements CamelConfiguration {
         for (String name : keyNames) {
             pc.resolveProperty(name).ifPresent(v -> keys.setProperty(name, v));
         }
-        ConfigKeyAuthenticator auth = new ConfigKeyAuthenticator(keys);
+        // virtual keys (admin API) first, then the keys above; also binds the keys and money beans
+        Authenticator auth = MoneyConfiguration.configure(ctx, new ConfigKeyAuthenticator(keys));
         r.bind("authenticator", auth);
 
         r.bind("apiGuard", new ApiGuard(auth));
@@ -103,7 +105,6 @@ public class CaravanConfiguration implements CamelConfiguration {
         r.bindAsPrototype("leastLatencyChain", LeastLatencyLoadBalancer.class, LeastLatencyLoadBalancer::new);
         r.bindAsPrototype("lowestCostChain", LowestCostLoadBalancer.class, LowestCostLoadBalancer::new);
         r.bind("deploymentsView", new DeploymentsView(deployments));
-        r.bind("adminGuard", new AdminGuard(pc.resolveProperty("caravan.admin.key").orElse(null)));
         r.bind("openAiResponseTranslator", new OpenAiResponseTranslator());
 
         Path configDir = Path.of(pc.resolveProperty("caravan.config.dir").orElse("config"));

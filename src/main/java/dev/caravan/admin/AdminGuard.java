@@ -2,8 +2,10 @@ package dev.caravan.admin;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Locale;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 import dev.caravan.error.ApiException;
@@ -11,29 +13,64 @@ import dev.caravan.error.ErrorMapper;
 import dev.caravan.support.Secrets;
 
 /**
- * First step of every admin-plane route: the caller must send {@code Authorization: Bearer <caravan.admin.key>}.
- * With no admin key configured the admin API refuses everything. Request headers are dropped after the check.
+ * First step of the admin routes ({@code /admin/keys}, {@code /admin/spend}): requires
+ * {@code Authorization: Bearer <admin key>} ({@code caravan.admin.key}, from {@code CARAVAN_ADMIN_KEY}); without a
+ * configured admin key every request is refused. The request's method, path and query are kept as exchange
+ * properties and every header is removed, so nothing is echoed back.
  */
 public final class AdminGuard implements Processor {
 
-    private final byte[] key;
+    public static final String METHOD = "CaravanAdminMethod";
+    public static final String PATH = "CaravanAdminPath";
+    public static final String QUERY = "CaravanAdminQuery";
+
+    private final byte[] adminKeyDigest;
 
     public AdminGuard(String adminKey) {
-        this.key = adminKey == null || adminKey.isBlank() ? null : adminKey.trim().getBytes(StandardCharsets.UTF_8);
-        Secrets.register(adminKey == null ? null : adminKey.trim());
+        String k = adminKey == null ? "" : adminKey.trim();
+        if (!k.isEmpty()) {
+            Secrets.register(k);
+        }
+        this.adminKeyDigest = k.isEmpty() ? null : digest(k);
     }
 
     @Override
     public void process(Exchange exchange) {
-        String auth = exchange.getMessage().getHeader("authorization", String.class);
-        exchange.getMessage().removeHeaders("*", Exchange.HTTP_METHOD, Exchange.HTTP_URI, Exchange.HTTP_QUERY);
-        if (key == null) {
-            throw new ApiException(401, ErrorMapper.AUTHENTICATION, "admin_disabled", null,
-                    "The admin API is disabled: set CARAVAN_ADMIN_KEY (caravan.admin.key).");
+        Message in = exchange.getMessage();
+        String method = in.getHeader(Exchange.HTTP_METHOD, String.class);
+        String uri = in.getHeader(Exchange.HTTP_URI, String.class);
+        // the raw (still URL-encoded) query: values may contain '&' or '='
+        String query = in.getHeader(Exchange.HTTP_RAW_QUERY, String.class);
+        String auth = in.getHeader("authorization", String.class);
+        in.removeHeaders("*");
+        int q = uri == null ? -1 : uri.indexOf('?');
+        String path = uri == null ? "/" : q >= 0 ? uri.substring(0, q) : uri;
+        if (query == null && q >= 0) {
+            query = uri.substring(q + 1);
+        }
+        exchange.setProperty(METHOD, method == null ? "GET" : method.toUpperCase(Locale.ROOT));
+        exchange.setProperty(PATH, path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1)
+                : path);
+        exchange.setProperty(QUERY, query == null ? "" : query);
+        if (adminKeyDigest == null) {
+            throw new ApiException(401, ErrorMapper.AUTHENTICATION, "admin_disabled", null, "The admin API is "
+                    + "disabled: no admin key is configured. Set CARAVAN_ADMIN_KEY (property caravan.admin.key).");
         }
         String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
-        if (token == null || !MessageDigest.isEqual(key, token.getBytes(StandardCharsets.UTF_8))) {
+        if (token == null || token.isEmpty()) {
+            throw new ApiException(401, ErrorMapper.AUTHENTICATION, "missing_admin_key", null,
+                    "Send the admin key as 'Authorization: Bearer <CARAVAN_ADMIN_KEY>'.");
+        }
+        if (!MessageDigest.isEqual(adminKeyDigest, digest(token))) {
             throw new ApiException(401, ErrorMapper.AUTHENTICATION, "invalid_admin_key", null, "Invalid admin key.");
+        }
+    }
+
+    private static byte[] digest(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

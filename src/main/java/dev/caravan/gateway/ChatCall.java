@@ -45,6 +45,7 @@ public final class ChatCall {
     private volatile ObjectNode response;
     private volatile java.util.function.UnaryOperator<Usage> usageDecorator = java.util.function.UnaryOperator.identity();
     private volatile int status;
+    private final Map<Class<?>, Object> attachments = new java.util.concurrent.ConcurrentHashMap<>(4);
 
     public ChatCall(String requestId, long startNanos, ChannelHandlerContext channel, boolean keepAlive,
             Map<String, String> clientHeaders) {
@@ -225,6 +226,16 @@ public final class ChatCall {
 
     public void status(int s) {
         this.status = s;
+    }
+
+    /** Keeps per-call state of another part of the gateway (metering, ...), one object per type. */
+    public <T> void attach(Class<T> type, T value) {
+        attachments.put(type, value);
+    }
+
+    /** The object attached for {@code type}, or null. */
+    public <T> T attachment(Class<T> type) {
+        return type.cast(attachments.get(type));
     }
 
     public boolean isStream() {

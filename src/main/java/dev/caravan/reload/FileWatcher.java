@@ -20,22 +20,29 @@ import org.slf4j.LoggerFactory;
  * Watches one directory (JDK WatchService: inotify on Linux) and reports changed files, debounced by 50 ms so
  * that an editor's write-then-rename or several write events for one save become one reload.
  */
-final class FileWatcher {
+public final class FileWatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileWatcher.class);
     private static final long DEBOUNCE_MS = 50;
 
     private final Path dir;
     private final Consumer<Path> onChange;
+    private final String threadName;
     private volatile WatchService service;
     private Thread thread;
 
     FileWatcher(Path dir, Consumer<Path> onChange) {
-        this.dir = dir.toAbsolutePath().normalize();
-        this.onChange = onChange;
+        this(dir, "caravan-route-watch", onChange);
     }
 
-    void start() {
+    /** Watches {@code dir} on a daemon thread named {@code threadName}; {@code onChange} gets each changed file. */
+    public FileWatcher(Path dir, String threadName, Consumer<Path> onChange) {
+        this.dir = dir.toAbsolutePath().normalize();
+        this.onChange = onChange;
+        this.threadName = threadName;
+    }
+
+    public void start() {
         try {
             service = FileSystems.getDefault().newWatchService();
             dir.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
@@ -43,12 +50,12 @@ final class FileWatcher {
         } catch (IOException e) {
             throw new IllegalStateException("cannot watch " + dir, e);
         }
-        thread = new Thread(this::loop, "caravan-route-watch");
+        thread = new Thread(this::loop, threadName);
         thread.setDaemon(true);
         thread.start();
     }
 
-    void stop() {
+    public void stop() {
         try {
             if (service != null) {
                 service.close();

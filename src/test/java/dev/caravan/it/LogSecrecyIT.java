@@ -30,7 +30,12 @@ class LogSecrecyIT {
             "sk-cvn-test-otherkey-5555666677778888", // BodyLoggingRouteTest.OTHER_KEY
             "sk-upstream-host-providerkey-24680", // CaravanKameletTest.PROVIDER_KEY
             "sk-proj-accesslogtestsecret-000111222", // AccessLogTest.SECRET
-            "an-opaque-registered-secret-4711"); // ScrubbingConvertersTest.SECRET
+            "an-opaque-registered-secret-4711", // ScrubbingConvertersTest.SECRET
+            GatewayTestSupport.ADMIN_KEY,
+            "adm-test-key-0123456789", // FailoverRouteTest.ADMIN_KEY
+            "sk-cvn-jar-test-key-00112233445566", // PackagedJarIT.KEY
+            "sk-upstream-jar-test-abcdefgh", // PackagedJarIT's provider key
+            "sk-acme-test-key-123456"); // HotReloadTest's provider key
 
     static final Pattern KEY_SHAPED = Pattern.compile("\\bsk-[A-Za-z0-9_\\-]{12,}|(?i:bearer)\\s+[A-Za-z0-9_\\-.=]{12,}");
 

@@ -73,7 +73,9 @@ class FailoverRouteTest extends GatewayTestSupport {
                         """)
                 + chain("ab", FAILOVER, "a", "b")
                 + chain("rb", FAILOVER, "r", "b")
+                + deployment("cat", "fireworks", "")
                 + chain("small", FAILOVER, "small", "b")
+                + chain("cat", FAILOVER, "cat", "b")
                 + chain("breaker", FAILOVER, "br", "b")
                 + chain("alone", FAILOVER, "a")
                 + """
@@ -93,6 +95,17 @@ class FailoverRouteTest extends GatewayTestSupport {
                                 - toD: "direct:provider.${header.CaravanProvider}.chat?block=false"
                 """;
         Files.writeString(dir.resolve("routes/routing.camel.yaml"), routing);
+        // deployment "cat" states no context window or capabilities: they come from the price catalog
+        Files.writeString(dir.resolve("models.yaml"), """
+                models:
+                  - provider: fireworks
+                    model: m-cat
+                    context_window: 300
+                    capabilities: [tools]
+                    prices: {input: 1, output: 2}
+                    source: test
+                    as_of: 2026-01-01
+                """);
     }
 
     @Override
@@ -208,6 +221,27 @@ class FailoverRouteTest extends GatewayTestSupport {
         assertThat(calls("deepseek")).isZero();
         assertThat(r.headers().firstValue("x-caravan-attempts").orElseThrow())
                 .startsWith("small=skipped:context_window(");
+    }
+
+    @Test
+    void theCatalogSuppliesContextWindowAndCapabilitiesADeploymentDoesNotState() {
+        upstream(Map.of());
+        HttpResponse<String> small = ask("cat");
+        assertThat(small.statusCode()).isEqualTo(200);
+        assertThat(small.headers().firstValue("x-caravan-deployment")).hasValue("cat");
+
+        HttpResponse<String> tooLong = chat("{\"model\":\"chain/cat\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                + "word ".repeat(600) + "\"}]}");
+        assertThat(tooLong.headers().firstValue("x-caravan-attempts").orElseThrow())
+                .matches("cat=skipped:context_window\\(\\d+>300\\)/0ms, b=ok/\\d+ms");
+        assertThat(tooLong.headers().firstValue("x-caravan-deployment")).hasValue("b");
+
+        HttpResponse<String> image = chat("""
+                {"model":"chain/cat","messages":[{"role":"user","content":[{"type":"text","text":"what is it?"},
+                 {"type":"image_url","image_url":{"url":"https://example.com/cat.png"}}]}]}""");
+        assertThat(image.headers().firstValue("x-caravan-attempts").orElseThrow()).matches("cat=skipped:no_vision/0ms, b=ok/\\d+ms");
+        assertThat(image.headers().firstValue("x-caravan-deployment")).hasValue("b");
+        assertThat(calls("fireworks")).isEqualTo(1);
     }
 
     @Test

@@ -39,6 +39,7 @@ public abstract class GatewayTestSupport {
 
     public static final String KEY = "sk-cvn-test-gatewaykey-0123456789";
     public static final String PROVIDER_KEY = "sk-upstream-test-providerkey-9876543210";
+    public static final String ADMIN_KEY = "test-admin-key-5f3a9c";
     public static final List<String> PROVIDERS = List.of("openai", "azure", "mistral", "deepseek", "qwen", "groq",
             "together", "fireworks", "xai", "openrouter", "ollama", "vllm", "anthropic", "gemini");
 
@@ -46,6 +47,7 @@ public abstract class GatewayTestSupport {
     protected final int port;
     protected final int adminPort;
     protected final Path configDir;
+    protected final Path dataDir;
     protected final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<String> setProperties = new ArrayList<>();
 
@@ -57,11 +59,14 @@ public abstract class GatewayTestSupport {
             configDir = Files.createTempDirectory("caravan-config");
             copyTree(Path.of("config"), configDir);
             prepareConfig(configDir);
+            dataDir = Files.createTempDirectory("caravan-data");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         set("caravan.api.port", Integer.toString(port));
         set("caravan.admin.port", Integer.toString(adminPort));
+        set("caravan.data.dir", dataDir.toString());
+        set("caravan.admin.key", ADMIN_KEY);
         set("caravan.api.host", "127.0.0.1");
         set("caravan.config.dir", configDir.toString());
         set("caravan.keys.test", KEY);

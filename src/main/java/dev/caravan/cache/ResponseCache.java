@@ -1,0 +1,81 @@
+package dev.caravan.cache;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import dev.caravan.api.Json;
+import dev.caravan.api.Usage;
+import dev.caravan.catalog.Cost;
+
+/**
+ * Exact-match cache of non-streamed answers (Caffeine), bounded by entries, bytes and age. The key is the SHA-256
+ * of the tenant and the request as sent (minus the stream flags), so two tenants never share an entry and any
+ * difference in the request (model, messages, temperature, tools, ...) is a different entry.
+ *
+ * <p>Both bounds hold with one Caffeine weight: each entry weighs at least {@code maxBytes / maxEntries}, so the
+ * total weight limit of {@code maxBytes} also caps the count at {@code maxEntries}.
+ */
+public final class ResponseCache {
+
+    /** A stored answer: the body as the provider sent it (without Caravan's cost fields) and what it cost. */
+    public record Answer(byte[] body, Usage usage, Cost cost, String provider, String upstreamModel) {
+    }
+
+    private static final Set<String> NOT_PART_OF_KEY = Set.of("stream", "stream_options");
+
+    private final Cache<String, Answer> cache;
+
+    public ResponseCache(long maxEntries, long maxBytes, Duration ttl) {
+        long floor = Math.max(1, maxBytes / Math.max(1, maxEntries));
+        this.cache = Caffeine.newBuilder().maximumWeight(maxBytes)
+                .weigher((String k, Answer a) -> (int) Math.min(Integer.MAX_VALUE, Math.max(floor,
+                        a.body().length + 256L)))
+                .expireAfterWrite(ttl).build();
+    }
+
+    public static String key(String tenant, ObjectNode request) {
+        ObjectNode top = Json.NODES.objectNode();
+        for (Iterator<Map.Entry<String, JsonNode>> it = request.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> f = it.next();
+            if (!NOT_PART_OF_KEY.contains(f.getKey())) {
+                top.set(f.getKey(), f.getValue());
+            }
+        }
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(tenant.getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+            md.update(Json.MAPPER.writeValueAsBytes(top));
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Answer get(String key) {
+        return cache.getIfPresent(key);
+    }
+
+    public void put(String key, Answer answer) {
+        cache.put(key, answer);
+    }
+
+    public long size() {
+        return cache.estimatedSize();
+    }
+}

@@ -1,0 +1,207 @@
+package dev.caravan.money;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+
+import io.micrometer.core.instrument.Metrics;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+
+import dev.caravan.admin.AdminGuard;
+import dev.caravan.admin.AdminKeysApi;
+import dev.caravan.admin.AdminSpendApi;
+import dev.caravan.auth.Authenticator;
+import dev.caravan.auth.CompositeAuthenticator;
+import dev.caravan.cache.ResponseCache;
+import dev.caravan.catalog.FilePriceCatalog;
+import dev.caravan.routing.CatalogModelFacts;
+import dev.caravan.db.Database;
+import dev.caravan.error.ApiException;
+import dev.caravan.error.ErrorMapper;
+import dev.caravan.gateway.CallEvents;
+import dev.caravan.keys.JdbcKeyStore;
+import dev.caravan.keys.VirtualKeyAuthenticator;
+import dev.caravan.ledger.JdbcLedgerWriter;
+import dev.caravan.ledger.Ledger;
+import dev.caravan.ledger.LedgerBatches;
+import dev.caravan.ledger.LedgerQueries;
+
+/**
+ * Wires keys and money: the price catalog, virtual keys (composed with the keys from configuration), admission
+ * (limits, budgets, cache), cost on replies, the metering listener, the ledger, budget alerts and the admin API's
+ * beans. Called once from {@code CaravanConfiguration}; every setting is documented in application.properties.
+ * With {@code caravan.money.enabled=false} only configured keys authenticate and the money steps do nothing.
+ */
+public final class MoneyConfiguration {
+
+    private MoneyConfiguration() {
+    }
+
+    /** Binds the beans and returns the authenticator the API must use (virtual keys first, then {@code configKeys}). */
+    public static Authenticator configure(CamelContext ctx, Authenticator configKeys) {
+        PropertiesComponent pc = ctx.getPropertiesComponent();
+        Registry r = ctx.getRegistry();
+        Clock clock = Clock.systemUTC();
+        MoneyMetrics metrics = new MoneyMetrics();
+        metrics.bindTo(Metrics.globalRegistry);
+        r.bind("moneyMetrics", metrics);
+        Path configDir = Path.of(prop(pc, "caravan.config.dir", "config"));
+        FilePriceCatalog catalog = new FilePriceCatalog(Path.of(prop(pc, "caravan.catalog.file",
+                configDir.resolve("models.yaml").toString())));
+        r.bind("priceCatalog", catalog);
+        r.bind("modelFacts", new CatalogModelFacts(catalog, clock));
+        if (!Boolean.parseBoolean(prop(pc, "caravan.money.enabled", "true"))) {
+            bindDisabled(pc, r);
+            return configKeys;
+        }
+        Path dataDir = Path.of(prop(pc, "caravan.data.dir", "data")).toAbsolutePath().normalize();
+        Database db = database(pc, dataDir);
+        r.bind("caravanDatabase", db);
+        JdbcKeyStore keys = new JdbcKeyStore(db, clock);
+        r.bind("keyStore", keys);
+        LedgerQueries queries = new LedgerQueries(db);
+        InMemoryBudgetStore budgets = new InMemoryBudgetStore(queries::spentSince);
+        RateLimiter limiter = new InMemoryRateLimiter();
+        MoneySettings settings = settings(pc);
+        Meter meter = new Meter(catalog, clock);
+        CacheStep cacheStep = new CacheStep(cache(pc), metrics);
+        r.bind("admission", new Admission(settings, meter, limiter, budgets,
+                TenantPolicies.from(withPrefix(pc, TenantPolicies.PREFIX)), cacheStep, metrics, clock));
+        r.bind("costStep", new CostStep(meter, cacheStep));
+
+        Ledger ledger = ledger(ctx, pc, db, dataDir, metrics);
+        BudgetAlerts alerts = new BudgetAlerts(db, webhooks(prop(pc, "caravan.budget.alert-webhooks", "")),
+                intProp(pc, "caravan.budget.alert-attempts", 5), intProp(pc, "caravan.budget.alert-retry-ms", 1000),
+                metrics, clock);
+        MeteringListener listener = new MeteringListener(meter, limiter, budgets, alerts, ledger, settings, metrics,
+                clock);
+        r.bind("adminGuard", new AdminGuard(prop(pc, "caravan.admin.key", "")));
+        r.bind("adminKeys", new AdminKeysApi(keys, budgets, budgets::forget, clock));
+        r.bind("adminSpend", new AdminSpendApi(queries, metrics, clock));
+
+        boolean watch = Boolean.parseBoolean(prop(pc, "caravan.reload.enabled", "true"));
+        addServices(ctx, db, ledger, alerts, catalog, listener, watch);
+        return new CompositeAuthenticator(List.of(new VirtualKeyAuthenticator(keys, clock), configKeys));
+    }
+
+    /** {@code caravan.money.enabled=false}: the steps do nothing and the admin API answers 503. */
+    private static void bindDisabled(PropertiesComponent pc, Registry r) {
+        Processor pass = exchange -> { };
+        r.bind("admission", pass);
+        r.bind("costStep", pass);
+        Processor off = exchange -> {
+            throw new ApiException(503, ErrorMapper.UNAVAILABLE, "money_disabled", null,
+                    "Keys and spend are disabled (caravan.money.enabled=false).");
+        };
+        r.bind("adminGuard", off);
+        r.bind("adminKeys", off);
+        r.bind("adminSpend", off);
+        r.bind("ledger", pass);
+        r.bind("ledgerBatches", new LedgerBatches());
+        pc.addInitialProperty("caravan.ledger.aggregate-ms", "500");
+    }
+
+    private static Database database(PropertiesComponent pc, Path dataDir) {
+        String url = prop(pc, "caravan.ledger.jdbc-url", "");
+        if (url.isBlank()) {
+            url = "jdbc:h2:file:" + dataDir.resolve("caravan") + ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        return new Database(url, prop(pc, "caravan.ledger.jdbc-user", ""),
+                prop(pc, "caravan.ledger.jdbc-password", ""), intProp(pc, "caravan.ledger.pool-size", 4));
+    }
+
+    private static MoneySettings settings(PropertiesComponent pc) {
+        return new MoneySettings(Boolean.parseBoolean(prop(pc, "caravan.pricing.require-known", "false")),
+                intProp(pc, "caravan.budget.default-max-output-tokens", 4096),
+                intProp(pc, "caravan.limits.output-estimate-tokens", 1024),
+                Arrays.stream(prop(pc, "caravan.budget.alert-thresholds", "50,80,100").split(","))
+                        .map(String::trim).filter(s -> !s.isEmpty()).mapToInt(Integer::parseInt).toArray());
+    }
+
+    /** The response cache, or null when {@code caravan.cache.enabled=false}. */
+    private static ResponseCache cache(PropertiesComponent pc) {
+        if (!Boolean.parseBoolean(prop(pc, "caravan.cache.enabled", "true"))) {
+            return null;
+        }
+        return new ResponseCache(intProp(pc, "caravan.cache.max-entries", 10_000),
+                Long.parseLong(prop(pc, "caravan.cache.max-bytes", "67108864")),
+                Duration.ofSeconds(intProp(pc, "caravan.cache.ttl-seconds", 3600)));
+    }
+
+    /** A row waits at most feedMs in the ledger's buffer and aggregate-ms in the route: flush-ms in all. */
+    private static Ledger ledger(CamelContext ctx, PropertiesComponent pc, Database db, Path dataDir,
+            MoneyMetrics metrics) {
+        int flushMs = Math.max(20, intProp(pc, "caravan.ledger.flush-ms", 500));
+        int feedMs = Math.max(10, flushMs / 5);
+        pc.addInitialProperty("caravan.ledger.aggregate-ms", Integer.toString(flushMs - feedMs));
+        Ledger ledger = new Ledger(ctx, new JdbcLedgerWriter(db), dataDir.resolve("ledger-unwritten.jsonl"), metrics,
+                feedMs);
+        ctx.getRegistry().bind("ledger", ledger);
+        ctx.getRegistry().bind("ledgerBatches", new LedgerBatches());
+        return ledger;
+    }
+
+    /** Start: listener registered, catalog watched. Stop (after the routes): ledger drained, then the database. */
+    private static void addServices(CamelContext ctx, Database db, Ledger ledger, BudgetAlerts alerts,
+            FilePriceCatalog catalog, MeteringListener listener, boolean watch) throws RuntimeException {
+        try {
+            ctx.addService(new ServiceSupport() {
+                @Override
+                protected void doStart() {
+                    ctx.getRegistry().lookupByNameAndType("callEvents", CallEvents.class).add(listener);
+                    if (watch) {
+                        catalog.watch();
+                    }
+                }
+
+                @Override
+                protected void doStop() {
+                    catalog.stop();
+                    alerts.close();
+                    db.close();
+                }
+            });
+            ctx.addService(ledger);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<URI> webhooks(String csv) {
+        List<URI> out = new ArrayList<>();
+        for (String s : csv.split(",")) {
+            if (!s.isBlank()) {
+                out.add(URI.create(s.trim()));
+            }
+        }
+        return out;
+    }
+
+    private static Properties withPrefix(PropertiesComponent pc, String prefix) {
+        java.util.Set<String> names = new java.util.TreeSet<>(
+                pc.loadProperties(k -> k.startsWith(prefix)).stringPropertyNames());
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).forEach(names::add);
+        Properties p = new Properties();
+        for (String n : names) {
+            pc.resolveProperty(n).ifPresent(v -> p.setProperty(n, v));
+        }
+        return p;
+    }
+
+    static String prop(PropertiesComponent pc, String key, String def) {
+        return pc.resolveProperty(key).map(String::trim).orElse(def);
+    }
+
+    static int intProp(PropertiesComponent pc, String key, int def) {
+        return pc.resolveProperty(key).map(String::trim).filter(s -> !s.isEmpty()).map(Integer::parseInt).orElse(def);
+    }
+}
