@@ -65,6 +65,7 @@ caravan() { # scenario
 for s in $SCENARIOS; do caravan "$s"; done
 # resident memory and CPU time of the whole run, for the record
 pid="$(cat "$PID_DIR/caravan.pid")"
+while c="$(pgrep -P "$pid" | head -1)" && [ -n "$c" ]; do pid="$c"; done   # the java under timeout/taskset
 echo "caravan-process rss_mb=$(( $(awk '/VmRSS/{print $2}' "/proc/$pid/status") / 1024 )) threads=$(ls /proc/$pid/task | wc -l)" | tee -a "$LINES"
 stop_pid caravan
 
