@@ -51,7 +51,10 @@ class BalancingRouteTest extends GatewayTestSupport {
                 + chain("weighted", "customLoadBalancer: weightedChain", "w3", "w1")
                 + chain("latency", "customLoadBalancer: leastLatencyChain", "slow", "fast")
                 + chain("cost", "customLoadBalancer: lowestCostChain", "pricey", "cheap")
+                + deployment("catone", "fireworks", "")
+                + deployment("cattwo", "openrouter", "")
                 + chain("flaky", FailoverRouteTest.FAILOVER, "flaky", "w1")
+                + chain("catcost", "customLoadBalancer: lowestCostChain", "catone", "cattwo")
                 + """
                 - route:
                     id: route.chat
@@ -61,6 +64,16 @@ class BalancingRouteTest extends GatewayTestSupport {
                         - toD: "direct:chain.${body.model.substring(6)}"
                 """;
         Files.writeString(dir.resolve("routes/routing.camel.yaml"), routing);
+        Files.writeString(dir.resolve("models.yaml"), catalogPrices("0.1", "5"));
+    }
+
+    /** Deployments catone and cattwo state no prices: the catalog (config/models.yaml) has them. */
+    static String catalogPrices(String one, String two) {
+        return """
+                models:
+                  - { provider: fireworks, model: m-catone, prices: {input: %s, output: %s}, source: test, as_of: 2026-01-01 }
+                  - { provider: openrouter, model: m-cattwo, prices: {input: %s, output: %s}, source: test, as_of: 2026-01-01 }
+                """.formatted(one, one, two, two);
     }
 
     @BeforeEach
@@ -127,6 +140,23 @@ class BalancingRouteTest extends GatewayTestSupport {
         HttpResponse<String> r = ask("cost");
         assertThat(r.headers().firstValue("x-caravan-deployment")).hasValue("pricey");
         assertThat(r.headers().firstValue("x-caravan-attempts").orElseThrow()).startsWith("cheap=503/");
+    }
+
+    @Test
+    void lowestCostTakesPricesFromTheCatalogAndFollowsItsEdits() throws Exception {
+        assertThat(ask("catcost").headers().firstValue("x-caravan-deployment")).hasValue("catone");
+        Path models = configDir.resolve("models.yaml");
+        Path tmp = models.resolveSibling("models.yaml.tmp");
+        Files.writeString(tmp, catalogPrices("5", "0.1"));
+        Files.move(tmp, models, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        long until = System.currentTimeMillis() + 10_000;
+        String who = "catone";
+        while (!who.equals("cattwo") && System.currentTimeMillis() < until) {
+            Thread.sleep(100);
+            who = ask("catcost").headers().firstValue("x-caravan-deployment").orElseThrow();
+        }
+        assertThat(who).as("after the price edit the other deployment is the cheaper one").isEqualTo("cattwo");
     }
 
     @Test
