@@ -143,9 +143,15 @@ class FailoverRouteTest extends GatewayTestSupport {
         return stub.requests().stream().filter(r -> r.path().startsWith("/" + provider + "/")).count();
     }
 
+    @org.apache.camel.BeanInject
+    org.apache.camel.CamelContext context;
+
     @BeforeEach
     void clear() {
         stub.reset();
+        // each test starts with closed breakers: failures of earlier tests must not open them
+        context.getRegistry().findSingleByType(DeploymentRegistry.class).breakers().getAllCircuitBreakers()
+                .forEach(io.github.resilience4j.circuitbreaker.CircuitBreaker::reset);
     }
 
     @Test
@@ -286,6 +292,44 @@ class FailoverRouteTest extends GatewayTestSupport {
         assertThat(s.events().get(0).at("/choices/0/delta/content").asText()).isEqualTo("ok from groq");
         assertThat(s.response().headers().firstValue("x-caravan-deployment")).hasValue("b");
         assertThat(s.response().headers().firstValue("x-caravan-attempts").orElseThrow()).startsWith("a=connection/");
+    }
+
+    static final String STREAM_AB = "{\"model\":\"chain/ab\",\"stream\":true,\"messages\":[{\"role\":\"user\","
+            + "\"content\":\"hi\"}]}";
+
+    @Test
+    void aStreamSlowerToItsFirstByteThanTheTimeoutFailsOver() {
+        upstream(Map.of("openai", (req, reply) -> {
+            reply.hang(1500); // deployment a's timeout is 400 ms
+            reply.startStream(200);
+            reply.endStream();
+        }));
+        StreamResult s = stream(STREAM_AB);
+        assertThat(s.response().statusCode()).isEqualTo(200);
+        assertThat(s.events().get(0).at("/choices/0/delta/content").asText()).isEqualTo("ok from groq");
+        assertThat(s.response().headers().firstValue("x-caravan-attempts").orElseThrow())
+                .matches("a=timeout/\\d+ms, b=ok/\\d+ms");
+    }
+
+    @Test
+    void aStreamThatFailsAfterItsFirstChunkIsNotFailedOverButEndsWithAnErrorEvent() {
+        upstream(Map.of("openai", (req, reply) -> {
+            reply.startStream(200);
+            reply.chunk(StubUpstream.data("{\"id\":\"s\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+                    + "\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"partial\"},"
+                    + "\"finish_reason\":null}]}"));
+            Thread.sleep(100);
+            reply.reset();
+        }));
+        StreamResult s = stream(STREAM_AB);
+        assertThat(s.response().statusCode()).isEqualTo(200);
+        List<JsonNode> ev = s.events();
+        assertThat(ev).hasSize(2);
+        assertThat(ev.get(0).at("/choices/0/delta/content").asText()).isEqualTo("partial");
+        assertThat(ev.get(1).at("/error/message").asText()).isNotEmpty();
+        assertThat(s.endsWithDone()).isTrue();
+        assertThat(calls("groq")).as("nothing is sent twice: no failover once the client has a chunk").isZero();
+        assertThat(s.response().headers().firstValue("x-caravan-deployment")).hasValue("a");
     }
 
     @Test
