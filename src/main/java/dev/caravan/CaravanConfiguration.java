@@ -90,6 +90,7 @@ public class CaravanConfiguration implements CamelConfiguration {
         CallEvents events = new CallEvents();
         r.bind("callEvents", events);
         OpsConfiguration.configure(ctx, events, providers);
+        MoneyConfiguration.connectOps(ctx);
         r.bind("responseWriter", new ResponseWriter(events));
         r.bind("errorResponder", new ErrorResponder(events));
         r.bind("openAiRequestTranslator", new OpenAiRequestTranslator());

@@ -22,6 +22,8 @@ public final class Database implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
+    static final long CONNECTION_TIMEOUT_MS = 5_000;
+
     private final HikariDataSource dataSource;
     private final boolean postgres;
 
@@ -39,6 +41,10 @@ public final class Database implements AutoCloseable {
         c.setMinimumIdle(1);
         c.setPoolName("caravan-db");
         c.setInitializationFailTimeout(10_000);
+        // a database that is down fails a borrow within seconds (the ledger retries, then uses its fallback file;
+        // readiness reports it), instead of Hikari's default 30 s
+        c.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
+        c.setValidationTimeout(2_000);
         this.dataSource = new HikariDataSource(c);
         this.postgres = jdbcUrl.startsWith("jdbc:postgresql:");
         migrate();
@@ -56,6 +62,36 @@ public final class Database implements AutoCloseable {
 
     public Connection connection() throws SQLException {
         return dataSource.getConnection();
+    }
+
+    /**
+     * Null when a connection can be had and answers within two seconds; otherwise why not (for readiness).
+     * Waits at most the pool's connection timeout (5 s).
+     */
+    public String problem() {
+        Connection c;
+        try {
+            c = dataSource.getConnection();
+        } catch (SQLException | RuntimeException e) {
+            return "database unreachable: " + Secrets.scrub(String.valueOf(e.getMessage()));
+        }
+        String problem;
+        try {
+            problem = c.isValid(2) ? null : "database does not answer";
+        } catch (SQLException | RuntimeException e) {
+            problem = "database unreachable: " + Secrets.scrub(String.valueOf(e.getMessage()));
+        }
+        if (problem != null) {
+            // a pooled connection that died with its server is not always recognised as broken by the pool
+            // (it depends on the driver's error codes): drop it so the next borrow opens a fresh one
+            dataSource.evictConnection(c);
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            // evicted or already broken
+        }
+        return problem;
     }
 
     public boolean isPostgres() {

@@ -19,6 +19,11 @@ public final class CallEvents {
         listeners.add(l);
     }
 
+    /** Adds a listener that runs before the others: one that settles what they report (the call's price). */
+    public void addFirst(CallListener l) {
+        listeners.add(0, l);
+    }
+
     public void completed(ChatCall call, CallOutcome outcome) {
         if (call == null) {
             return;

@@ -30,6 +30,10 @@ public final class CallFacts {
 
     /** The call's cost in USD, or null when nobody priced it (an unknown price is not a zero price). */
     public static Double cost(ChatCall call, CallOutcome o) {
+        if (call.isCharged()) {
+            // the gateway's own price wins over a cost a provider reports in its usage (OpenRouter does)
+            return call.chargedUsd() == null ? null : call.chargedUsd().doubleValue();
+        }
         Double c = costOf(o.usage());
         if (c == null) {
             c = costOf(call.usage());

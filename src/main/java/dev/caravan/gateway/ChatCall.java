@@ -45,6 +45,8 @@ public final class ChatCall {
     private volatile ObjectNode response;
     private volatile java.util.function.UnaryOperator<Usage> usageDecorator = java.util.function.UnaryOperator.identity();
     private volatile int status;
+    private volatile boolean charged;
+    private volatile java.math.BigDecimal chargedUsd;
     private final Map<Class<?>, Object> attachments = new java.util.concurrent.ConcurrentHashMap<>(4);
 
     public ChatCall(String requestId, long startNanos, ChannelHandlerContext channel, boolean keepAlive,
@@ -226,6 +228,24 @@ public final class ChatCall {
 
     public void status(int s) {
         this.status = s;
+    }
+
+    /**
+     * Records what the gateway charged for the call (its own price, not what a provider reports); null when the
+     * model has no price. Set before the call's listeners other than the pricing one run.
+     */
+    public void charged(java.math.BigDecimal usd) {
+        this.chargedUsd = usd;
+        this.charged = true;
+    }
+
+    /** True once the gateway priced the call ({@link #chargedUsd()} may still be null: no price). */
+    public boolean isCharged() {
+        return charged;
+    }
+
+    public java.math.BigDecimal chargedUsd() {
+        return chargedUsd;
     }
 
     /** Keeps per-call state of another part of the gateway (metering, ...), one object per type. */

@@ -53,6 +53,8 @@ public final class Ledger extends ServiceSupport implements Processor {
     private final MoneyMetrics metrics;
     private final long feedMs;
     private final ConcurrentLinkedQueue<LedgerRow> buffer = new ConcurrentLinkedQueue<>();
+    /** Rows appended and not yet written (to the database or the fallback file). */
+    private final java.util.concurrent.atomic.LongAdder pending = new java.util.concurrent.atomic.LongAdder();
     private final ScheduledExecutorService feeder = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "caravan-ledger-feed");
         t.setDaemon(true);
@@ -71,6 +73,7 @@ public final class Ledger extends ServiceSupport implements Processor {
 
     /** Buffers a row for the next hand-over; writes it at once when the ledger is not running (shutdown). */
     public void append(LedgerRow row) {
+        pending.increment();
         if (!isStarted()) {
             writeNow(List.of(row));
             return;
@@ -135,8 +138,21 @@ public final class Ledger extends ServiceSupport implements Processor {
         writeNow(exchange.getMessage().getBody(List.class));
     }
 
+    /** Rows waiting to be written: in the buffer, in the queue, in a batch being aggregated or written. */
+    public long pending() {
+        return Math.max(0, pending.sum());
+    }
+
     /** Writes rows now, retrying; rows the database refuses go to the fallback file. */
     public void writeNow(List<LedgerRow> rows) {
+        try {
+            write(rows);
+        } finally {
+            pending.add(-rows.size());
+        }
+    }
+
+    private void write(List<LedgerRow> rows) {
         Exception last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {

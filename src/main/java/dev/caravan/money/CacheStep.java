@@ -25,11 +25,19 @@ public final class CacheStep {
 
     private final ResponseCache cache;
     private final MoneyMetrics metrics;
+    private volatile java.util.function.Consumer<ChatCall> onHit = c -> { };
+    private volatile java.util.function.Consumer<ChatCall> onMiss = c -> { };
 
     /** {@code cache} null: caching disabled ({@code caravan.cache.enabled=false}). */
     public CacheStep(ResponseCache cache, MoneyMetrics metrics) {
         this.cache = cache;
         this.metrics = metrics;
+    }
+
+    /** Who else counts hits and misses (the gateway's metrics, with labels). */
+    public void observe(java.util.function.Consumer<ChatCall> hit, java.util.function.Consumer<ChatCall> miss) {
+        this.onHit = hit;
+        this.onMiss = miss;
     }
 
     /** Looks the call up; on a hit the body becomes the cached answer and true is returned. */
@@ -41,6 +49,7 @@ public final class CacheStep {
         ResponseCache.Answer a = cache.get(charge.cacheKey);
         if (a == null) {
             metrics.cacheMisses.increment();
+            onMiss.accept(call);
             call.responseHeader(HEADER, "MISS");
             return false;
         }
@@ -49,6 +58,7 @@ public final class CacheStep {
         call.provider(a.provider());
         call.upstreamModel(a.upstreamModel());
         call.responseHeader(HEADER, "HIT");
+        onHit.accept(call);
         exchange.getMessage().setBody(new ChatResult((ObjectNode) Json.MAPPER.readTree(a.body()), a.usage()));
         exchange.setProperty(Admission.CACHE_HIT, Boolean.TRUE);
         return true;

@@ -56,6 +56,7 @@ public final class MeteringListener implements CallListener {
                 charge.priced = p;
             }
         }
+        call.charged(p.cost() == null ? null : p.cost().total());
         if (charge != null && charge.settled.compareAndSet(false, true)) {
             settle(charge, p);
         }

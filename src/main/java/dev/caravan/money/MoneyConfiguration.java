@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 
-import io.micrometer.core.instrument.Metrics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.PropertiesComponent;
@@ -23,7 +22,6 @@ import dev.caravan.auth.Authenticator;
 import dev.caravan.auth.CompositeAuthenticator;
 import dev.caravan.cache.ResponseCache;
 import dev.caravan.catalog.FilePriceCatalog;
-import dev.caravan.routing.CatalogModelFacts;
 import dev.caravan.db.Database;
 import dev.caravan.error.ApiException;
 import dev.caravan.error.ErrorMapper;
@@ -34,6 +32,10 @@ import dev.caravan.ledger.JdbcLedgerWriter;
 import dev.caravan.ledger.Ledger;
 import dev.caravan.ledger.LedgerBatches;
 import dev.caravan.ledger.LedgerQueries;
+import dev.caravan.ops.health.ReadinessCheck;
+import dev.caravan.ops.health.TimedProbe;
+import dev.caravan.ops.metrics.GatewayMetrics;
+import dev.caravan.routing.CatalogModelFacts;
 
 /**
  * Wires keys and money: the price catalog, virtual keys (composed with the keys from configuration), admission
@@ -52,7 +54,6 @@ public final class MoneyConfiguration {
         Registry r = ctx.getRegistry();
         Clock clock = Clock.systemUTC();
         MoneyMetrics metrics = new MoneyMetrics();
-        metrics.bindTo(Metrics.globalRegistry);
         r.bind("moneyMetrics", metrics);
         Path configDir = Path.of(prop(pc, "caravan.config.dir", "config"));
         FilePriceCatalog catalog = new FilePriceCatalog(Path.of(prop(pc, "caravan.catalog.file",
@@ -74,6 +75,7 @@ public final class MoneyConfiguration {
         MoneySettings settings = settings(pc);
         Meter meter = new Meter(catalog, clock);
         CacheStep cacheStep = new CacheStep(cache(pc), metrics);
+        r.bind("cacheStep", cacheStep);
         r.bind("admission", new Admission(settings, meter, limiter, budgets,
                 TenantPolicies.from(withPrefix(pc, TenantPolicies.PREFIX)), cacheStep, metrics, clock));
         r.bind("costStep", new CostStep(meter, cacheStep));
@@ -127,6 +129,41 @@ public final class MoneyConfiguration {
                         .map(String::trim).filter(s -> !s.isEmpty()).mapToInt(Integer::parseInt).toArray());
     }
 
+    /**
+     * Connects the money beans to the operations plane; called after {@code OpsConfiguration}: the money counters
+     * go to the {@code /metrics} registry, cache hits and misses to the gateway's labelled counters, the ledger's
+     * pending rows to {@code caravan_queue_depth{queue="ledger"}}, and the database to {@code /ready}.
+     */
+    public static void connectOps(CamelContext ctx) {
+        Registry r = ctx.getRegistry();
+        if (!(r.lookupByName("gatewayMetrics") instanceof GatewayMetrics gateway)) {
+            return;
+        }
+        if (r.lookupByName("moneyMetrics") instanceof MoneyMetrics metrics) {
+            metrics.bindTo(gateway.registry());
+        }
+        if (r.lookupByName("cacheStep") instanceof CacheStep cacheStep) {
+            cacheStep.observe(gateway::cacheHit, gateway::cacheMiss);
+        }
+        if (r.lookupByName("ledger") instanceof Ledger ledger) {
+            gateway.queueDepth("ledger", () -> (int) Math.min(Integer.MAX_VALUE, ledger.pending()));
+        }
+        if (r.lookupByName("caravanDatabase") instanceof Database db) {
+            TimedProbe probe = new TimedProbe("ledger database", db::problem, 2_000);
+            ReadinessCheck.register(ctx, "ledger", probe);
+            try {
+                ctx.addService(new ServiceSupport() {
+                    @Override
+                    protected void doStop() {
+                        probe.close();
+                    }
+                });
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     /** The response cache, or null when {@code caravan.cache.enabled=false}. */
     private static ResponseCache cache(PropertiesComponent pc) {
         if (!Boolean.parseBoolean(prop(pc, "caravan.cache.enabled", "true"))) {
@@ -157,7 +194,8 @@ public final class MoneyConfiguration {
             ctx.addService(new ServiceSupport() {
                 @Override
                 protected void doStart() {
-                    ctx.getRegistry().lookupByNameAndType("callEvents", CallEvents.class).add(listener);
+                    // first: it prices the call, which the metrics and the access log then report
+                    ctx.getRegistry().lookupByNameAndType("callEvents", CallEvents.class).addFirst(listener);
                     if (watch) {
                         catalog.watch();
                     }

@@ -52,9 +52,21 @@ public final class MoneyMetrics implements MeterBinder {
                 new Counter("caravan.budget.alerts.failed", "budget alert webhooks given up", alertsFailed));
     }
 
+    /** Exported by the gateway's own metrics with model, key and tenant labels; not exported twice. */
+    private static final java.util.Set<String> EXPORTED_ELSEWHERE = java.util.Set.of("caravan.cost.usd",
+            "caravan.cache.hits", "caravan.cache.misses");
+
+    /**
+     * Exports the counters to {@code registry}, except cost and cache hits/misses, which
+     * {@code GatewayMetrics} exports with labels under the same names ({@code caravan_cost_usd_total},
+     * {@code caravan_cache_hits_total}, ...).
+     */
     @Override
     public void bindTo(MeterRegistry registry) {
         for (Counter c : counters()) {
+            if (EXPORTED_ELSEWHERE.contains(c.name())) {
+                continue;
+            }
             boolean usd = c.adder() == costUnits;
             FunctionCounter.builder(c.name(), c.adder(), a -> usd ? a.sum() / 1e10 : a.sum()).description(c.help())
                     .register(registry);

@@ -146,8 +146,9 @@ public final class GatewayMetrics implements CallListener {
      * The supplier is read at each scrape.
      */
     public void queueDepth(String queue, IntSupplier depth) {
+        // strong reference: Micrometer holds a gauge's object weakly, and a lambda has no other owner
         Gauge.builder("caravan.queue.depth", depth, IntSupplier::getAsInt).description("Items waiting in a queue")
-                .tag("queue", queue).register(registry);
+                .tag("queue", queue).strongReference(true).register(registry);
     }
 
     private Counter cacheCounter(String name, ChatCall call) {
