@@ -45,6 +45,7 @@ public final class ChatCall {
     private volatile ObjectNode response;
     private volatile java.util.function.UnaryOperator<Usage> usageDecorator = java.util.function.UnaryOperator.identity();
     private volatile int status;
+    private volatile AttemptGuard attemptGuard;
     private volatile boolean charged;
     private volatile java.math.BigDecimal chargedUsd;
     private final Map<Class<?>, Object> attachments = new java.util.concurrent.ConcurrentHashMap<>(4);
@@ -228,6 +229,15 @@ public final class ChatCall {
 
     public void status(int s) {
         this.status = s;
+    }
+
+    /** Consulted by deployments before each attempt; null: none. */
+    public void attemptGuard(AttemptGuard g) {
+        this.attemptGuard = g;
+    }
+
+    public AttemptGuard attemptGuard() {
+        return attemptGuard;
     }
 
     /**

@@ -41,6 +41,7 @@ public final class Admission implements Processor {
     private final CacheStep cache;
     private final MoneyMetrics metrics;
     private final Clock clock;
+    private volatile java.util.function.Predicate<String> isProvider = provider -> true;
 
     public Admission(MoneySettings settings, Meter meter, RateLimiter limiter, BudgetStore budgets,
             TenantPolicies tenants, CacheStep cache, MoneyMetrics metrics, Clock clock) {
@@ -54,6 +55,14 @@ public final class Admission implements Processor {
         this.clock = clock;
     }
 
+    /**
+     * Which names are providers. A requested model whose prefix is not one ({@code caravan/code}, an alias) is a
+     * name the routing file resolves: it is priced per attempt, for the deployment actually called.
+     */
+    public void providers(java.util.function.Predicate<String> isProvider) {
+        this.isProvider = isProvider;
+    }
+
     @Override
     public void process(Exchange exchange) throws Exception {
         ChatCall call = exchange.getProperty(ChatCall.PROPERTY, ChatCall.class);
@@ -65,7 +74,8 @@ public final class Admission implements Processor {
         }
         ModelInfo model = meter.catalog().find(req.model()).orElse(null);
         boolean priced = model != null && model.isPriced();
-        if (!priced && settings.requireKnown()) {
+        boolean routed = !priced && !namesAProvider(req.model());
+        if (!priced && !routed && settings.requireKnown()) {
             metrics.priceRefused.increment();
             throw new ApiException(400, ErrorMapper.INVALID_REQUEST, "model_price_unknown", "model", "The model '"
                     + req.model() + "' has no price in the catalog, and this gateway serves only priced models "
@@ -80,6 +90,9 @@ public final class Admission implements Processor {
             return;
         }
         reserve(charge, p, model, priced, req, prompt, now);
+        if (routed) {
+            call.attemptGuard((c, provider, m) -> beforeAttempt(charge, p, req, prompt, provider, m));
+        }
         if (req.isStream()) {
             call.usageDecorator(u -> {
                 CallCharge.Priced pr = meter.price(call, TokenCounts.of(u), null, false);
@@ -116,8 +129,48 @@ public final class Admission implements Processor {
         RateLimitHeaders.of(r.status()).forEach(call::responseHeader);
     }
 
-    private void reserve(CallCharge charge, Principal p, ModelInfo model, boolean priced, ChatRequest req,
-            long prompt, Instant now) {
+    private boolean namesAProvider(String model) {
+        int slash = model.indexOf('/');
+        return slash > 0 && isProvider.test(model.substring(0, slash));
+    }
+
+    /**
+     * Before a deployment of a routed request is called: with {@code caravan.pricing.require-known} an unpriced
+     * model is skipped (the chain moves on); otherwise the budget reservation grows to the worst case of this
+     * model when that is more than what is reserved (a failover to a dearer model reserves the difference).
+     */
+    private String beforeAttempt(CallCharge charge, Principal p, ChatRequest req, long prompt, String provider,
+            String model) {
+        ModelInfo info = meter.catalog().priced(provider, model).orElse(null);
+        if (info == null) {
+            if (settings.requireKnown()) {
+                metrics.priceRefused.increment();
+                return "no_price";
+            }
+            return null;
+        }
+        List<BudgetStore.Limit> limits = budgetLimits(charge, p);
+        if (limits.isEmpty()) {
+            return null;
+        }
+        Instant now = clock.instant();
+        long units = Pricing.worstCase(info, prompt, maxOutput(req, info, prompt), now).units();
+        synchronized (charge) {
+            BudgetStore.Reservation held = charge.reservation;
+            if (held != null && held.units() >= units) {
+                return null;
+            }
+            LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+            if (held != null) {
+                budgets.settle(held, 0, today, new int[0]);
+                charge.reservation = null;
+            }
+            charge.reservation = admit(limits, units, today);
+        }
+        return null;
+    }
+
+    private List<BudgetStore.Limit> budgetLimits(CallCharge charge, Principal p) {
         List<BudgetStore.Limit> limits = new ArrayList<>(2);
         if (p.policy().budget() != null) {
             limits.add(new BudgetStore.Limit("key:" + p.keyId(), p.policy().budget()));
@@ -126,11 +179,22 @@ public final class Admission implements Processor {
         if (t != null && t.budget() != null) {
             limits.add(new BudgetStore.Limit("tenant:" + charge.tenant, t.budget()));
         }
+        return limits;
+    }
+
+    private void reserve(CallCharge charge, Principal p, ModelInfo model, boolean priced, ChatRequest req,
+            long prompt, Instant now) {
+        List<BudgetStore.Limit> limits = budgetLimits(charge, p);
         if (limits.isEmpty()) {
             return;
         }
         long units = priced ? Pricing.worstCase(model, prompt, maxOutput(req, model, prompt), now).units() : 0;
-        BudgetStore.Result r = budgets.reserve(limits, units, LocalDate.ofInstant(now, ZoneOffset.UTC));
+        charge.reservation = admit(limits, units, LocalDate.ofInstant(now, ZoneOffset.UTC));
+    }
+
+    /** Reserves {@code units}, or refuses the call with OpenAI's 429 {@code insufficient_quota}. */
+    private BudgetStore.Reservation admit(List<BudgetStore.Limit> limits, long units, LocalDate today) {
+        BudgetStore.Result r = budgets.reserve(limits, units, today);
         if (!r.admitted()) {
             metrics.budgetRefused.increment();
             BudgetStore.Snapshot s = r.exceeded();
@@ -139,7 +203,7 @@ public final class Admission implements Processor {
                     + s.periodStart() + ", " + Money.plain(s.reservedUnits()) + " reserved by calls in flight; this "
                     + "call may cost up to " + Money.plain(units) + ".");
         }
-        charge.reservation = r.reservation();
+        return r.reservation();
     }
 
     /** The most output a call can produce: the client's cap, else the model's limit, else the configured default. */

@@ -35,6 +35,7 @@ import dev.caravan.ledger.LedgerQueries;
 import dev.caravan.ops.health.ReadinessCheck;
 import dev.caravan.ops.health.TimedProbe;
 import dev.caravan.ops.metrics.GatewayMetrics;
+import dev.caravan.provider.ProviderRegistry;
 import dev.caravan.routing.CatalogModelFacts;
 
 /**
@@ -76,8 +77,12 @@ public final class MoneyConfiguration {
         Meter meter = new Meter(catalog, clock);
         CacheStep cacheStep = new CacheStep(cache(pc), metrics);
         r.bind("cacheStep", cacheStep);
-        r.bind("admission", new Admission(settings, meter, limiter, budgets,
-                TenantPolicies.from(withPrefix(pc, TenantPolicies.PREFIX)), cacheStep, metrics, clock));
+        Admission admission = new Admission(settings, meter, limiter, budgets,
+                TenantPolicies.from(withPrefix(pc, TenantPolicies.PREFIX)), cacheStep, metrics, clock);
+        if (r.lookupByName("providerRegistry") instanceof ProviderRegistry providers) {
+            admission.providers(name -> providers.get(name) != null);
+        }
+        r.bind("admission", admission);
         r.bind("costStep", new CostStep(meter, cacheStep));
 
         Ledger ledger = ledger(ctx, pc, db, dataDir, metrics);

@@ -63,6 +63,16 @@ final class DeploymentProcessor extends AsyncProcessorSupport implements Navigat
     public boolean process(Exchange exchange, AsyncCallback callback) {
         ChatCall call = exchange.getProperty(ChatCall.PROPERTY, ChatCall.class);
         String skip = d.skipReason(call);
+        if (skip == null && call.attemptGuard() != null) {
+            try {
+                skip = call.attemptGuard().beforeAttempt(call, d.provider(), d.model());
+            } catch (ApiException refused) {
+                call.attempts().add(new Attempt(d.id(), refused.code(), 0));
+                exchange.setException(refused);
+                callback.done(true);
+                return true;
+            }
+        }
         if (skip != null) {
             call.attempts().add(new Attempt(d.id(), "skipped:" + skip, 0));
             exchange.setException(new ProviderUnavailable(d.provider(), ProviderUnavailable.Reason.SKIPPED, 0, null,
