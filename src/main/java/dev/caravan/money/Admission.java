@@ -84,6 +84,10 @@ public final class Admission implements Processor {
         long prompt = TokenEstimator.promptTokens(call.raw());
         CallCharge charge = new CallCharge(Attribution.tenant(call, p), Attribution.tags(call, p), prompt);
         call.attach(CallCharge.class, charge);
+        if (!charge.tenant.equals(p.tenant())) {
+            // the attributed tenant is the call's tenant everywhere: metrics and the access log as in the ledger
+            call.principal(new Principal(p.keyId(), charge.tenant, p.labels(), p.policy()));
+        }
         Instant now = clock.instant();
         limit(call, charge, p, req, now);
         if (!req.isStream() && cache.lookup(exchange, call, charge, p.policy())) {

@@ -32,6 +32,9 @@ class AttributionRouteTest extends MoneyTestSupport {
         assertThat(rows.get(0).get("tags")).isEqualTo("batch,nightly");
         var spend = json(admin("GET", "/admin/spend?by=tenant&key=" + k.id(), null).body());
         assertThat(spend.get("data")).hasSize(3);
+        // metrics (and the access log) attribute the calls the same way
+        assertThat(adminGet("/metrics").body()).containsPattern("caravan_requests_total\\{[^}]*tenant=\"customer-1\"")
+                .containsPattern("caravan_requests_total\\{[^}]*tenant=\"customer-2\"");
     }
 
     @Test
