@@ -9,6 +9,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.caravan.testing.RouteYaml;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -25,15 +27,7 @@ class RoutedModelMoneyRouteTest extends MoneyTestSupport {
     }
 
     static String deployment(String id, String provider, String model) {
-        return """
-                - templatedRoute:
-                    routeTemplateRef: deployment
-                    routeId: deployment.%s
-                    parameters:
-                      - { name: id, value: %s }
-                      - { name: provider, value: %s }
-                      - { name: model, value: %s }
-                """.formatted(id, id, provider, model);
+        return RouteYaml.deployment(id, provider, model, "");
     }
 
     @Override

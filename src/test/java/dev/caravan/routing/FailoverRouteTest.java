@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.caravan.testing.GatewayTestSupport;
+import dev.caravan.testing.RouteYaml;
 import dev.caravan.testing.StubUpstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,15 +30,7 @@ class FailoverRouteTest extends GatewayTestSupport {
     static final String ADMIN_KEY = "adm-test-key-0123456789";
 
     static String deployment(String id, String provider, String extra) {
-        return """
-                - templatedRoute:
-                    routeTemplateRef: deployment
-                    routeId: deployment.%s
-                    parameters:
-                      - { name: id, value: %s }
-                      - { name: provider, value: %s }
-                      - { name: model, value: m-%s }
-                %s""".formatted(id, id, provider, id, extra);
+        return RouteYaml.deployment(id, provider, "m-" + id, extra);
     }
 
     static String chain(String id, String balancer, String... deployments) {
