@@ -29,6 +29,12 @@ public final class Database implements AutoCloseable {
 
     public Database(String jdbcUrl, String user, String password, int poolSize) {
         HikariConfig c = new HikariConfig();
+        // a password written into the URL (PostgreSQL's ?password=, H2's ;PASSWORD=) is a secret too: driver errors
+        // quote the URL, and readiness shows driver errors
+        java.util.regex.Matcher inUrl = java.util.regex.Pattern.compile("(?i)password=([^&;]+)").matcher(jdbcUrl);
+        while (inUrl.find()) {
+            Secrets.register(inUrl.group(1));
+        }
         c.setJdbcUrl(jdbcUrl);
         if (user != null && !user.isBlank()) {
             c.setUsername(user);
@@ -37,7 +43,8 @@ public final class Database implements AutoCloseable {
             Secrets.register(password);
             c.setPassword(password);
         }
-        c.setMaximumPoolSize(poolSize);
+        // Flyway's migration holds two connections at once: a pool of one could not start
+        c.setMaximumPoolSize(Math.max(2, poolSize));
         c.setMinimumIdle(1);
         c.setPoolName("caravan-db");
         c.setInitializationFailTimeout(10_000);
