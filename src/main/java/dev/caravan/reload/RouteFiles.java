@@ -85,11 +85,31 @@ public final class RouteFiles implements RoutesBuilder {
 
     private final Map<Path, List<RouteBuilder>> initial = new LinkedHashMap<>();
 
+    /** The shipped route files (config/routes in the source tree), in the jar under {@code caravan-defaults/}. */
+    static final List<String> BUILT_IN = List.of("providers.camel.yaml", "routing.camel.yaml");
+
     @Override
     public void addRoutesToCamelContext(CamelContext ctx) throws Exception {
         this.context = ctx;
+        Map<Path, String> sources = new LinkedHashMap<>();
         for (Path file : files()) {
-            String content = Files.readString(file, StandardCharsets.UTF_8);
+            sources.put(file, Files.readString(file, StandardCharsets.UTF_8));
+        }
+        if (!Files.isDirectory(dir)) {
+            LOG.warn("{} does not exist: serving the built-in provider and routing files from the jar (not "
+                    + "reloadable). Copy config/ from the distribution and point caravan.config.dir at it to edit "
+                    + "them.", dir);
+            for (String name : BUILT_IN) {
+                try (var in = RouteFiles.class.getClassLoader().getResourceAsStream("caravan-defaults/routes/" + name)) {
+                    if (in != null) {
+                        sources.put(dir.resolve(name), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        }
+        for (Map.Entry<Path, String> source : sources.entrySet()) {
+            Path file = source.getKey();
+            String content = source.getValue();
             List<RouteBuilder> builders = parse(file, content);
             Model model = model();
             Set<String> before = ids(model);
