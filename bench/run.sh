@@ -2,7 +2,7 @@
 # Benchmarks Caravan on this box against local mock upstreams, with the Portkey gateway as the peer, all on
 # 127.0.0.1, and prints one summary line per scenario (also saved under bench/results/).
 #
-#   bench/run.sh                 # everything (about 15 minutes)
+#   bench/run.sh                 # everything (about 25 minutes)
 #   SCENARIOS="c1 c32" bench/run.sh
 #   NO_PORTKEY=1 bench/run.sh    # Caravan only
 #
@@ -16,7 +16,7 @@ H="$BENCH/harness"
 source "$H/lib/common.sh"
 
 SCENARIOS="${SCENARIOS:-c1 c32 c128 slow128 sse32 sse200 chain32}"
-WARMUP="${WARMUP:-30}"
+WARMUP="${WARMUP:-60}"   # 30 s left the JIT compiling inside some measured windows (RESULTS.md §4)
 DURATION="${DURATION:-20}"
 CARAVAN_PORT="${CARAVAN_PORT:-18080}"
 KEY="sk-cvn-bench-0123456789"
