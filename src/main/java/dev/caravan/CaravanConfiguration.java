@@ -25,6 +25,7 @@ import dev.caravan.gateway.ModelsProcessor;
 import dev.caravan.gateway.ResponseWriter;
 import dev.caravan.http.CaravanHttpComponent;
 import dev.caravan.ops.OpsConfiguration;
+import dev.caravan.ops.metrics.GatewayMetrics;
 import dev.caravan.money.MoneyConfiguration;
 import dev.caravan.provider.ProviderRegistry;
 import dev.caravan.provider.UpstreamCall;
@@ -78,8 +79,12 @@ public class CaravanConfiguration implements CamelConfiguration {
         for (String name : keyNames) {
             pc.resolveProperty(name).ifPresent(v -> keys.setProperty(name, v));
         }
+        CallEvents events = new CallEvents();
+        r.bind("callEvents", events);
+        GatewayMetrics gatewayMetrics = OpsConfiguration.configure(ctx, events, providers);
         // virtual keys (admin API) first, then the keys above; also binds the keys and money beans
-        Authenticator auth = MoneyConfiguration.configure(ctx, new ConfigKeyAuthenticator(keys));
+        Authenticator auth = MoneyConfiguration.configure(ctx, new ConfigKeyAuthenticator(keys), events,
+                gatewayMetrics);
         r.bind("authenticator", auth);
 
         r.bind("apiGuard", new ApiGuard(auth));
@@ -87,10 +92,6 @@ public class CaravanConfiguration implements CamelConfiguration {
         r.bind("modelRouter", new ModelRouter(providers));
         r.bind("modelsProcessor", new ModelsProcessor(providers));
         r.bind("healthProcessor", new HealthProcessor());
-        CallEvents events = new CallEvents();
-        r.bind("callEvents", events);
-        OpsConfiguration.configure(ctx, events, providers);
-        MoneyConfiguration.connectOps(ctx);
         r.bind("responseWriter", new ResponseWriter(events));
         r.bind("errorResponder", new ErrorResponder(events));
         r.bind("openAiRequestTranslator", new OpenAiRequestTranslator());

@@ -158,7 +158,7 @@ public final class Admission implements Processor {
             return null;
         }
         Instant now = clock.instant();
-        long units = Pricing.worstCase(info, prompt, maxOutput(req, info, prompt), now).units();
+        long units = worstCase(info, req, prompt, now);
         synchronized (charge) {
             BudgetStore.Reservation held = charge.reservation;
             if (held != null && held.units() >= units) {
@@ -192,8 +192,13 @@ public final class Admission implements Processor {
         if (limits.isEmpty()) {
             return;
         }
-        long units = priced ? Pricing.worstCase(model, prompt, maxOutput(req, model, prompt), now).units() : 0;
+        long units = priced ? worstCase(model, req, prompt, now) : 0;
         charge.reservation = admit(limits, units, LocalDate.ofInstant(now, ZoneOffset.UTC));
+    }
+
+    /** The most the call can cost on {@code model}, in money units: see {@link #maxOutput}. */
+    private long worstCase(ModelInfo model, ChatRequest req, long prompt, Instant now) {
+        return Pricing.worstCase(model, prompt, maxOutput(req, model, prompt), now).units();
     }
 
     /** Reserves {@code units}, or refuses the call with OpenAI's 429 {@code insufficient_quota}. */

@@ -12,6 +12,7 @@ import dev.caravan.auth.KeyPolicy;
 import dev.caravan.cache.ResponseCache;
 import dev.caravan.catalog.Cost;
 import dev.caravan.gateway.ChatCall;
+import dev.caravan.ops.metrics.GatewayMetrics;
 import dev.caravan.provider.ChatResult;
 
 /**
@@ -25,19 +26,16 @@ public final class CacheStep {
 
     private final ResponseCache cache;
     private final MoneyMetrics metrics;
-    private volatile java.util.function.Consumer<ChatCall> onHit = c -> { };
-    private volatile java.util.function.Consumer<ChatCall> onMiss = c -> { };
+    private final GatewayMetrics labelled;
 
-    /** {@code cache} null: caching disabled ({@code caravan.cache.enabled=false}). */
-    public CacheStep(ResponseCache cache, MoneyMetrics metrics) {
+    /**
+     * {@code cache} null: caching disabled ({@code caravan.cache.enabled=false}). Hits and misses are counted in
+     * {@code metrics} and, with model, key and tenant labels, in {@code labelled}.
+     */
+    public CacheStep(ResponseCache cache, MoneyMetrics metrics, GatewayMetrics labelled) {
         this.cache = cache;
         this.metrics = metrics;
-    }
-
-    /** Who else counts hits and misses (the gateway's metrics, with labels). */
-    public void observe(java.util.function.Consumer<ChatCall> hit, java.util.function.Consumer<ChatCall> miss) {
-        this.onHit = hit;
-        this.onMiss = miss;
+        this.labelled = labelled;
     }
 
     /** Looks the call up; on a hit the body becomes the cached answer and true is returned. */
@@ -49,7 +47,7 @@ public final class CacheStep {
         ResponseCache.Answer a = cache.get(charge.cacheKey);
         if (a == null) {
             metrics.cacheMisses.increment();
-            onMiss.accept(call);
+            labelled.cacheMiss(call);
             call.responseHeader(HEADER, "MISS");
             return false;
         }
@@ -58,7 +56,7 @@ public final class CacheStep {
         call.provider(a.provider());
         call.upstreamModel(a.upstreamModel());
         call.responseHeader(HEADER, "HIT");
-        onHit.accept(call);
+        labelled.cacheHit(call);
         exchange.getMessage().setBody(new ChatResult((ObjectNode) Json.MAPPER.readTree(a.body()), a.usage()));
         exchange.setProperty(Admission.CACHE_HIT, Boolean.TRUE);
         return true;

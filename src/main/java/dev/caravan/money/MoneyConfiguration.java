@@ -49,12 +49,19 @@ public final class MoneyConfiguration {
     private MoneyConfiguration() {
     }
 
-    /** Binds the beans and returns the authenticator the API must use (virtual keys first, then {@code configKeys}). */
-    public static Authenticator configure(CamelContext ctx, Authenticator configKeys) {
+    /**
+     * Binds the beans and returns the authenticator the API must use (virtual keys first, then {@code configKeys}).
+     * The money path reports on the operations plane: its counters, labelled cache hits and misses and the
+     * ledger's unwritten rows through {@code gateway} (on {@code /metrics}), the ledger database in {@code /ready};
+     * its metering listener goes first in {@code events}, so that the listeners after it report its price.
+     */
+    public static Authenticator configure(CamelContext ctx, Authenticator configKeys, CallEvents events,
+            GatewayMetrics gateway) {
         PropertiesComponent pc = ctx.getPropertiesComponent();
         Registry r = ctx.getRegistry();
         Clock clock = Clock.systemUTC();
         MoneyMetrics metrics = new MoneyMetrics();
+        metrics.bindTo(gateway.registry());
         r.bind("moneyMetrics", metrics);
         Path configDir = Path.of(prop(pc, "caravan.config.dir", "config"));
         FilePriceCatalog catalog = new FilePriceCatalog(Path.of(prop(pc, "caravan.catalog.file",
@@ -68,6 +75,8 @@ public final class MoneyConfiguration {
         Path dataDir = Path.of(prop(pc, "caravan.data.dir", "data")).toAbsolutePath().normalize();
         Database db = database(pc, dataDir);
         r.bind("caravanDatabase", db);
+        TimedProbe dbProbe = new TimedProbe("ledger database", db::problem, 2_000);
+        ReadinessCheck.register(ctx, "ledger", dbProbe);
         JdbcKeyStore keys = new JdbcKeyStore(db, clock);
         r.bind("keyStore", keys);
         LedgerQueries queries = new LedgerQueries(db);
@@ -75,8 +84,7 @@ public final class MoneyConfiguration {
         RateLimiter limiter = new InMemoryRateLimiter();
         MoneySettings settings = settings(pc);
         Meter meter = new Meter(catalog, clock);
-        CacheStep cacheStep = new CacheStep(cache(pc), metrics);
-        r.bind("cacheStep", cacheStep);
+        CacheStep cacheStep = new CacheStep(cache(pc), metrics, gateway);
         Admission admission = new Admission(settings, meter, limiter, budgets,
                 TenantPolicies.from(withPrefix(pc, TenantPolicies.PREFIX)), cacheStep, metrics, clock);
         if (r.lookupByName("providerRegistry") instanceof ProviderRegistry providers) {
@@ -86,6 +94,7 @@ public final class MoneyConfiguration {
         r.bind("costStep", new CostStep(meter, cacheStep));
 
         Ledger ledger = ledger(ctx, pc, db, dataDir, metrics);
+        gateway.queueDepth("ledger", () -> (int) Math.min(Integer.MAX_VALUE, ledger.pending()));
         BudgetAlerts alerts = new BudgetAlerts(db, webhooks(prop(pc, "caravan.budget.alert-webhooks", "")),
                 intProp(pc, "caravan.budget.alert-attempts", 5), intProp(pc, "caravan.budget.alert-retry-ms", 1000),
                 metrics, clock);
@@ -96,7 +105,7 @@ public final class MoneyConfiguration {
         r.bind("adminSpend", new AdminSpendApi(queries, metrics, clock));
 
         boolean watch = Boolean.parseBoolean(prop(pc, "caravan.reload.enabled", "true"));
-        addServices(ctx, db, ledger, alerts, catalog, listener, watch);
+        addServices(ctx, db, dbProbe, ledger, alerts, catalog, events, listener, watch);
         return new CompositeAuthenticator(List.of(new VirtualKeyAuthenticator(keys, clock), configKeys));
     }
 
@@ -134,41 +143,6 @@ public final class MoneyConfiguration {
                         .map(String::trim).filter(s -> !s.isEmpty()).mapToInt(Integer::parseInt).toArray());
     }
 
-    /**
-     * Connects the money beans to the operations plane; called after {@code OpsConfiguration}: the money counters
-     * go to the {@code /metrics} registry, cache hits and misses to the gateway's labelled counters, the ledger's
-     * pending rows to {@code caravan_queue_depth{queue="ledger"}}, and the database to {@code /ready}.
-     */
-    public static void connectOps(CamelContext ctx) {
-        Registry r = ctx.getRegistry();
-        if (!(r.lookupByName("gatewayMetrics") instanceof GatewayMetrics gateway)) {
-            return;
-        }
-        if (r.lookupByName("moneyMetrics") instanceof MoneyMetrics metrics) {
-            metrics.bindTo(gateway.registry());
-        }
-        if (r.lookupByName("cacheStep") instanceof CacheStep cacheStep) {
-            cacheStep.observe(gateway::cacheHit, gateway::cacheMiss);
-        }
-        if (r.lookupByName("ledger") instanceof Ledger ledger) {
-            gateway.queueDepth("ledger", () -> (int) Math.min(Integer.MAX_VALUE, ledger.pending()));
-        }
-        if (r.lookupByName("caravanDatabase") instanceof Database db) {
-            TimedProbe probe = new TimedProbe("ledger database", db::problem, 2_000);
-            ReadinessCheck.register(ctx, "ledger", probe);
-            try {
-                ctx.addService(new ServiceSupport() {
-                    @Override
-                    protected void doStop() {
-                        probe.close();
-                    }
-                });
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
     /** The response cache, or null when {@code caravan.cache.enabled=false}. */
     private static ResponseCache cache(PropertiesComponent pc) {
         if (!Boolean.parseBoolean(prop(pc, "caravan.cache.enabled", "true"))) {
@@ -193,14 +167,15 @@ public final class MoneyConfiguration {
     }
 
     /** Start: listener registered, catalog watched. Stop (after the routes): ledger drained, then the database. */
-    private static void addServices(CamelContext ctx, Database db, Ledger ledger, BudgetAlerts alerts,
-            FilePriceCatalog catalog, MeteringListener listener, boolean watch) throws RuntimeException {
+    private static void addServices(CamelContext ctx, Database db, TimedProbe dbProbe, Ledger ledger,
+            BudgetAlerts alerts, FilePriceCatalog catalog, CallEvents events, MeteringListener listener,
+            boolean watch) throws RuntimeException {
         try {
             ctx.addService(new ServiceSupport() {
                 @Override
                 protected void doStart() {
                     // first: it prices the call, which the metrics and the access log then report
-                    ctx.getRegistry().lookupByNameAndType("callEvents", CallEvents.class).addFirst(listener);
+                    events.addFirst(listener);
                     if (watch) {
                         catalog.watch();
                     }
@@ -210,6 +185,7 @@ public final class MoneyConfiguration {
                 protected void doStop() {
                     catalog.stop();
                     alerts.close();
+                    dbProbe.close();
                     db.close();
                 }
             });

@@ -45,7 +45,7 @@ public final class OpsConfiguration {
     private OpsConfiguration() {
     }
 
-    public static void configure(CamelContext ctx, CallEvents events, ProviderRegistry providers) {
+    public static GatewayMetrics configure(CamelContext ctx, CallEvents events, ProviderRegistry providers) {
         PropertiesComponent pc = ctx.getPropertiesComponent();
         Registry r = ctx.getRegistry();
 
@@ -85,6 +85,7 @@ public final class OpsConfiguration {
                 prop(pc, "caravan.hawtio.host", "127.0.0.1"), intProp(pc, "caravan.hawtio.port", 0));
         r.bind("hawtioConsole", console);
         addService(ctx, console);
+        return gatewayMetrics;
     }
 
     private static void addService(CamelContext ctx, Object service) {

@@ -40,11 +40,8 @@ public final class CatalogModelFacts implements ModelFacts {
      */
     @Override
     public Optional<Set<String>> capabilities(String provider, String model) {
-        return catalog.find(provider, model).map(m -> {
-            Set<String> caps = m.capabilities().stream().map(c -> c.toLowerCase(Locale.ROOT))
-                    .map(c -> c.equals("image_input") ? "vision" : c).collect(Collectors.toSet());
-            return caps;
-        }).filter(caps -> caps.contains("tools") || caps.contains("vision") || caps.contains("json_schema")
+        return catalog.find(provider, model).map(m -> m.capabilities().stream().map(c -> c.toLowerCase(Locale.ROOT))
+                .map(c -> c.equals("image_input") ? "vision" : c).collect(Collectors.toSet())).filter(caps -> caps.contains("tools") || caps.contains("vision") || caps.contains("json_schema")
                 || caps.contains("json_object"));
     }
 
