@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import io.netty.channel.ChannelHandlerContext;
 import org.apache.camel.Exchange;
@@ -15,6 +16,7 @@ import org.apache.camel.component.netty.http.NettyHttpConstants;
 import dev.caravan.auth.Authenticator;
 import dev.caravan.auth.Principal;
 import dev.caravan.error.ApiException;
+import dev.caravan.error.ErrorFormat;
 import dev.caravan.error.ErrorMapper;
 
 /**
@@ -24,19 +26,33 @@ import dev.caravan.error.ErrorMapper;
  */
 public final class ApiGuard implements Processor {
 
-    /** Exchange property naming the endpoint for the route's choice: chat, models, model, health. */
+    /** Exchange property naming the endpoint for the route's choice (see {@link #EXACT}). */
     public static final String ENDPOINT = "CaravanEndpoint";
 
-    record Endpoint(String name, String method, boolean auth, boolean jsonBody) {
+    /** Exchange property holding the id in {@code /v1/models/{id}} and {@code /v1/responses/{id}}. */
+    public static final String PATH_ID = ENDPOINT + ".path";
+
+    record Endpoint(String name, Set<String> methods, boolean auth, boolean jsonBody, ErrorFormat format) {
+        Endpoint(String name, String method, boolean auth, boolean jsonBody, ErrorFormat format) {
+            this(name, Set.of(method), auth, jsonBody, format);
+        }
     }
 
     private static final Map<String, Endpoint> EXACT = Map.of(
-            "/v1/chat/completions", new Endpoint("chat", "POST", true, true),
-            "/chat/completions", new Endpoint("chat", "POST", true, true),
-            "/v1/models", new Endpoint("models", "GET", true, false),
-            "/health", new Endpoint("health", "GET", false, false));
+            "/v1/chat/completions", new Endpoint("chat", "POST", true, true, ErrorFormat.OPENAI),
+            "/chat/completions", new Endpoint("chat", "POST", true, true, ErrorFormat.OPENAI),
+            "/v1/embeddings", new Endpoint("embeddings", "POST", true, true, ErrorFormat.OPENAI),
+            "/embeddings", new Endpoint("embeddings", "POST", true, true, ErrorFormat.OPENAI),
+            "/v1/messages", new Endpoint("messages", "POST", true, true, ErrorFormat.ANTHROPIC),
+            "/v1/messages/count_tokens", new Endpoint("count_tokens", "POST", true, true, ErrorFormat.ANTHROPIC),
+            "/v1/responses", new Endpoint("responses", "POST", true, true, ErrorFormat.OPENAI),
+            "/v1/models", new Endpoint("models", "GET", true, false, ErrorFormat.OPENAI),
+            "/health", new Endpoint("health", "GET", false, false, ErrorFormat.OPENAI));
 
-    private static final Endpoint MODEL = new Endpoint("model", "GET", true, false);
+    /** Paths with an id: {@code /v1/models/{id}}, {@code /v1/responses/{id}} (and its input items). */
+    private static final Map<String, Endpoint> BY_PREFIX = Map.of(
+            "/v1/models/", new Endpoint("model", "GET", true, false, ErrorFormat.OPENAI),
+            "/v1/responses/", new Endpoint("response", Set.of("GET", "DELETE"), true, false, ErrorFormat.OPENAI));
 
     /** Request headers Caravan reads (lower-case). Everything else is ignored and never forwarded. */
     private static final List<String> KEPT_HEADERS = List.of("authorization", "x-api-key", "content-type",
@@ -72,25 +88,38 @@ public final class ApiGuard implements Processor {
         exchange.setProperty(ChatCall.PROPERTY, call);
 
         Endpoint ep = EXACT.get(path);
-        if (ep == null && path.startsWith("/v1/models/") && path.length() > "/v1/models/".length()) {
-            ep = MODEL;
-            exchange.setProperty(ENDPOINT + ".path", path.substring("/v1/models/".length()));
+        if (ep == null) {
+            for (Map.Entry<String, Endpoint> e : BY_PREFIX.entrySet()) {
+                if (path.startsWith(e.getKey()) && path.length() > e.getKey().length()) {
+                    ep = e.getValue();
+                    exchange.setProperty(PATH_ID, path.substring(e.getKey().length()));
+                    break;
+                }
+            }
+        }
+        if (ep == null && path.startsWith("/v1/messages")) {
+            call.errorFormat(ErrorFormat.ANTHROPIC);
+        }
+        if (ep != null) {
+            call.errorFormat(ep.format());
+        }
+        // the key first: a caller without a valid key learns nothing about the API (not even which paths exist)
+        if (ep == null ? !"/health".equals(path) : ep.auth()) {
+            call.principal(authenticate(kept));
         }
         if (ep == null) {
             throw new ApiException(404, ErrorMapper.NOT_FOUND, "unknown_url",
-                    null, "Unknown request URL: " + method + " " + path + ". Caravan serves /v1/chat/completions "
-                            + "and /v1/models.");
+                    null, "Unknown request URL: " + method + " " + path + ". Caravan serves /v1/chat/completions, "
+                            + "/v1/embeddings, /v1/responses, /v1/messages and /v1/models.");
         }
-        if (!ep.method().equals(method)) {
+        if (!ep.methods().contains(method)) {
+            String allow = String.join(", ", new java.util.TreeSet<>(ep.methods()));
             throw new ApiException(405, ErrorMapper.INVALID_REQUEST, "method_not_allowed", null,
-                    "Method " + method + " is not allowed on " + path + "; use " + ep.method() + ".",
-                    Map.of("allow", ep.method()));
+                    "Method " + method + " is not allowed on " + path + "; use " + allow + ".",
+                    Map.of("allow", allow));
         }
         call.endpoint(ep.name());
         exchange.setProperty(ENDPOINT, ep.name());
-        if (ep.auth()) {
-            call.principal(authenticate(kept));
-        }
         if (ep.jsonBody()) {
             String ct = kept.get("content-type");
             if (ct == null || !ct.toLowerCase(java.util.Locale.ROOT).trim().startsWith("application/json")) {
@@ -104,7 +133,7 @@ public final class ApiGuard implements Processor {
         String token = bearer(headers.get("authorization")).orElse(headers.get("x-api-key"));
         if (token == null || token.isBlank()) {
             throw new ApiException(401, ErrorMapper.AUTHENTICATION, "missing_api_key", null,
-                    "No gateway key provided. Send it as 'Authorization: Bearer <key>'."
+                    "No gateway key provided. Send it as 'Authorization: Bearer <key>' (or 'x-api-key: <key>')."
                             + (authenticator.isEmpty() ? " No keys are configured yet: set CARAVAN_API_KEY or "
                                     + "caravan.keys.<name>." : ""));
         }

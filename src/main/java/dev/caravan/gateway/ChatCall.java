@@ -49,6 +49,9 @@ public final class ChatCall {
     private volatile boolean charged;
     private volatile java.math.BigDecimal chargedUsd;
     private final Map<Class<?>, Object> attachments = new java.util.concurrent.ConcurrentHashMap<>(4);
+    private volatile dev.caravan.error.ErrorFormat errorFormat = dev.caravan.error.ErrorFormat.OPENAI;
+    private volatile java.util.function.Supplier<dev.caravan.provider.StreamEncoder> streamEncoders;
+    private volatile com.fasterxml.jackson.databind.JsonNode clientBody;
 
     public ChatCall(String requestId, long startNanos, ChannelHandlerContext channel, boolean keepAlive,
             Map<String, String> clientHeaders) {
@@ -266,6 +269,42 @@ public final class ChatCall {
     /** The object attached for {@code type}, or null. */
     public <T> T attachment(Class<T> type) {
         return type.cast(attachments.get(type));
+    }
+
+    /** The format of error replies: the API the client called (OpenAI by default, Anthropic on /v1/messages). */
+    public dev.caravan.error.ErrorFormat errorFormat() {
+        return errorFormat;
+    }
+
+    public void errorFormat(dev.caravan.error.ErrorFormat f) {
+        this.errorFormat = f;
+    }
+
+    /**
+     * A fresh encoder for one stream attempt: the client API's event format. Chat Completions unless the endpoint
+     * set its own with {@link #streamEncoders(java.util.function.Supplier)}.
+     */
+    public dev.caravan.provider.StreamEncoder streamEncoder() {
+        java.util.function.Supplier<dev.caravan.provider.StreamEncoder> s = streamEncoders;
+        return s != null ? s.get()
+                : dev.caravan.provider.StreamEncoder.chat(request != null && request.includeUsage());
+    }
+
+    public void streamEncoders(java.util.function.Supplier<dev.caravan.provider.StreamEncoder> s) {
+        this.streamEncoders = s;
+    }
+
+    /**
+     * The body as the client sent it, on endpoints whose request is translated to the internal chat form at the
+     * edge ({@code /v1/messages}, {@code /v1/responses}): a provider that speaks that API natively sends this
+     * instead of a translation. Null on {@code /v1/chat/completions}, where {@link #raw()} is the client's body.
+     */
+    public com.fasterxml.jackson.databind.JsonNode clientBody() {
+        return clientBody;
+    }
+
+    public void clientBody(com.fasterxml.jackson.databind.JsonNode body) {
+        this.clientBody = body;
     }
 
     public boolean isStream() {

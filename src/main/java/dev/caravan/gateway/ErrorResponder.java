@@ -5,8 +5,8 @@ import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.caravan.api.Json;
 import dev.caravan.error.ApiException;
+import dev.caravan.error.ErrorFormat;
 import dev.caravan.error.ErrorMapper;
 import dev.caravan.error.ProviderUnavailable;
 import dev.caravan.support.Secrets;
@@ -36,11 +36,12 @@ public final class ErrorResponder implements Processor {
         if (!(t instanceof ApiException) && !(t instanceof ProviderUnavailable)) {
             LOG.error("request {} failed: {}", requestId, Secrets.scrub(String.valueOf(t)), scrubbed(t));
         }
+        ErrorFormat.Reply reply = (call == null ? ErrorFormat.OPENAI : call.errorFormat()).reply(ce);
         if (call != null) {
-            call.status(ce.status());
+            call.status(reply.status());
         }
-        HttpReplies.json(exchange, ce.status(), Json.MAPPER.writeValueAsBytes(ce.body()), ce.headers());
-        events.completed(call, new CallOutcome(ce.status(), call == null ? null : call.usage(),
+        HttpReplies.json(exchange, reply.status(), reply.body(), reply.headers());
+        events.completed(call, new CallOutcome(reply.status(), call == null ? null : call.usage(),
                 call != null && call.isStream(), "error", ce.body().error().code(), 0, 0, System.nanoTime()));
     }
 

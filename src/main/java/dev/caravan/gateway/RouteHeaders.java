@@ -20,6 +20,8 @@ public final class RouteHeaders {
     public static final String HAS_IMAGES = "CaravanHasImages";
     public static final String HAS_TOOLS = "CaravanHasTools";
     public static final String STREAM = "CaravanStream";
+    /** The API the client called: chat, embeddings, messages, responses (a router branch may decide on it). */
+    public static final String ENDPOINT = "CaravanEndpoint";
 
     private RouteHeaders() {
     }

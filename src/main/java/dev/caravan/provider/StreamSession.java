@@ -14,8 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.caravan.api.ApiError;
-import dev.caravan.api.ChatChunk;
-import dev.caravan.api.Json;
 import dev.caravan.api.Usage;
 import dev.caravan.error.ErrorMapper;
 import dev.caravan.error.ProviderUnavailable;
@@ -38,7 +36,7 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
 
     private final String provider;
     private final StreamTranslator translator;
-    private final boolean includeUsage;
+    private final StreamEncoder encoder;
     private final long timeoutNanos;
     private final long idleNanos;
     private final ScheduledExecutorService timer;
@@ -68,13 +66,13 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
 
     private final java.util.function.UnaryOperator<Usage> usageDecorator;
 
-    public StreamSession(String provider, StreamTranslator translator, boolean includeUsage,
+    public StreamSession(String provider, StreamTranslator translator, StreamEncoder encoder,
             java.util.function.UnaryOperator<Usage> usageDecorator, long timeoutNanos, long idleNanos,
             ScheduledExecutorService timer) {
         this.provider = provider;
         this.usageDecorator = usageDecorator == null ? java.util.function.UnaryOperator.identity() : usageDecorator;
         this.translator = translator;
-        this.includeUsage = includeUsage;
+        this.encoder = encoder;
         this.timeoutNanos = timeoutNanos;
         this.idleNanos = idleNanos;
         this.timer = timer;
@@ -245,15 +243,14 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
         if (ended) {
             return;
         }
-        byte[] bytes = SseCodec.data(json(chunk));
         if (chunks++ == 0) {
             firstChunkNanos = System.nanoTime();
-            emit(bytes);
+            encoder.chunk(chunk, emitter);
             armWatchdog(idleNanos);
             firstReady = true;
             return;
         }
-        emit(bytes);
+        encoder.chunk(chunk, emitter);
     }
 
     @Override
@@ -276,10 +273,7 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
             firstChunkNanos = System.nanoTime();
             firstReady = true;
         }
-        if (includeUsage && usage != null) {
-            emit(SseCodec.data(json(ChatChunk.usage(id, created, model, usageDecorator.apply(usage)))));
-        }
-        emit(SseCodec.DONE);
+        encoder.end(usage == null ? null : usageDecorator.apply(usage), id, created, model, emitter);
         finish("ok", null);
     }
 
@@ -305,8 +299,7 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
 
     private void endWithError(String message, String code) {
         ApiError err = ApiError.of(message, ErrorMapper.SERVER, null, code);
-        emit(SseCodec.data(json(err)));
-        emit(SseCodec.DONE);
+        encoder.error(err, 500, emitter);
         cancelUpstream();
         finish("error", message);
     }
@@ -327,6 +320,8 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
             finishedBeforeAttach = o;
         }
     }
+
+    private final Consumer<byte[]> emitter = this::emit;
 
     private void emit(byte[] bytes) {
         if (out != null) {
@@ -413,11 +408,4 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
         }
     }
 
-    private static byte[] json(Object o) {
-        try {
-            return Json.MAPPER.writeValueAsBytes(o);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot serialize chunk", e);
-        }
-    }
 }

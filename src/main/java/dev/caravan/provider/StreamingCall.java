@@ -21,7 +21,7 @@ import dev.caravan.api.Usage;
 final class StreamingCall extends UpstreamCallState implements Flow.Subscription {
 
     final CompletableFuture<Object> result;
-    private final boolean includeUsage;
+    private final StreamEncoder encoder;
     private final UnaryOperator<Usage> decorator;
     private StreamSession session;
     private long demand;
@@ -30,21 +30,21 @@ final class StreamingCall extends UpstreamCallState implements Flow.Subscription
     private HttpHeaders headers;
     private CompositeByteBuf errorBody;
 
-    StreamingCall(UpstreamRequest request, boolean includeUsage, UnaryOperator<Usage> decorator) {
-        this(request, includeUsage, decorator, new CompletableFuture<>());
+    StreamingCall(UpstreamRequest request, StreamEncoder encoder, UnaryOperator<Usage> decorator) {
+        this(request, encoder, decorator, new CompletableFuture<>());
     }
 
-    private StreamingCall(UpstreamRequest request, boolean includeUsage, UnaryOperator<Usage> decorator,
+    private StreamingCall(UpstreamRequest request, StreamEncoder encoder, UnaryOperator<Usage> decorator,
             CompletableFuture<Object> result) {
         super(request);
-        this.includeUsage = includeUsage;
+        this.encoder = encoder;
         this.decorator = decorator;
         this.result = result;
     }
 
     @Override
     UpstreamCallState restart() {
-        return new StreamingCall(request, includeUsage, decorator, result);
+        return new StreamingCall(request, encoder, decorator, result);
     }
 
     @Override
@@ -56,7 +56,7 @@ final class StreamingCall extends UpstreamCallState implements Flow.Subscription
             return;
         }
         cancelDeadline(); // from here the session keeps time (first event, then idle gaps)
-        session = new StreamSession(request.provider(), request.translator(), includeUsage, decorator,
+        session = new StreamSession(request.provider(), request.translator(), encoder, decorator,
                 request.timeout().toNanos(), request.idle().toNanos(), channel.eventLoop());
         session.firstChunk().whenComplete((s, err) -> {
             if (err != null) {

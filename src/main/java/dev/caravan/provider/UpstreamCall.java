@@ -28,7 +28,7 @@ public final class UpstreamCall extends AsyncProcessorSupport {
         io.netty.channel.EventLoop loop = call == null || call.channel() == null ? null
                 : call.channel().channel().eventLoop();
         java.util.concurrent.CompletableFuture<?> f = req.stream()
-                ? client.stream(req, call != null && call.request() != null && call.request().includeUsage(),
+                ? client.stream(req, call == null ? StreamEncoder.chat(false) : call.streamEncoder(),
                         call == null ? null : call.usageDecorator(), loop)
                 : client.send(req, loop);
         f.whenComplete((result, err) -> {

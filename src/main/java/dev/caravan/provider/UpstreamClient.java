@@ -107,9 +107,9 @@ public final class UpstreamClient implements AutoCloseable {
      * possible until then), with an {@link UpstreamResponse} when the provider answered with an error status, or
      * exceptionally with {@link ProviderUnavailable}.
      */
-    public CompletableFuture<Object> stream(UpstreamRequest r, boolean includeUsage, UnaryOperator<Usage> decorator,
+    public CompletableFuture<Object> stream(UpstreamRequest r, StreamEncoder encoder, UnaryOperator<Usage> decorator,
             EventLoop preferred) {
-        StreamingCall call = new StreamingCall(r, includeUsage, decorator);
+        StreamingCall call = new StreamingCall(r, encoder, decorator);
         execute(call, preferred, true);
         return call.result;
     }

@@ -45,6 +45,7 @@ public final class RequestFacts implements Processor {
         m.setHeader(RouteHeaders.HAS_IMAGES, e.images() > 0);
         m.setHeader(RouteHeaders.HAS_TOOLS, raw.path("tools").size() > 0);
         m.setHeader(RouteHeaders.STREAM, call.isStream());
+        m.setHeader(RouteHeaders.ENDPOINT, call.endpoint());
         if (call.principal() != null) {
             m.setHeader(RouteHeaders.TENANT, call.principal().tenant());
             m.setHeader(RouteHeaders.KEY_ID, call.principal().keyId());

@@ -1,0 +1,70 @@
+package dev.caravan.provider;
+
+import java.util.function.Consumer;
+
+import dev.caravan.api.ApiError;
+import dev.caravan.api.ChatChunk;
+import dev.caravan.api.Json;
+import dev.caravan.api.Usage;
+
+/**
+ * The client's side of a stream: what {@link StreamSession} writes for each OpenAI chunk a provider's
+ * {@link StreamTranslator} produced, at the stream's end and on a failure after the first chunk. Chat Completions
+ * frames each chunk as {@code data: <json>}; the other client APIs (Anthropic Messages, OpenAI Responses) supply
+ * their own encoder, a small state machine, through {@code ChatCall#streamEncoder}. One instance per stream
+ * attempt, called under the session's lock, in order.
+ */
+public interface StreamEncoder {
+
+    /**
+     * One chunk: an OpenAI {@code chat.completion.chunk} (a record or a JSON tree), or a {@link Verbatim} event a
+     * native pass-through translator forwards unchanged. Writes zero or more framed events to {@code out}.
+     */
+    void chunk(Object chunk, Consumer<byte[]> out);
+
+    /**
+     * The upstream's logical end. {@code usage} is the stream's usage with Caravan's cost applied (null when the
+     * provider sent none); {@code id}, {@code created} and {@code model} are the stream's meta.
+     */
+    void end(Usage usage, String id, long created, String model, Consumer<byte[]> out);
+
+    /** The stream failed after its first chunk: an error event in the client API's format, then its end. */
+    void error(ApiError error, int status, Consumer<byte[]> out);
+
+    /** Already framed SSE bytes a native pass-through sends to the client as the provider sent them. */
+    record Verbatim(byte[] bytes) {
+    }
+
+    /** OpenAI Chat Completions: {@code data: <chunk>}, the usage chunk when asked for, {@code data: [DONE]}. */
+    static StreamEncoder chat(boolean includeUsage) {
+        return new StreamEncoder() {
+            @Override
+            public void chunk(Object chunk, Consumer<byte[]> out) {
+                out.accept(chunk instanceof Verbatim v ? v.bytes() : SseCodec.data(json(chunk)));
+            }
+
+            @Override
+            public void end(Usage usage, String id, long created, String model, Consumer<byte[]> out) {
+                if (includeUsage && usage != null) {
+                    out.accept(SseCodec.data(json(ChatChunk.usage(id, created, model, usage))));
+                }
+                out.accept(SseCodec.DONE);
+            }
+
+            @Override
+            public void error(ApiError error, int status, Consumer<byte[]> out) {
+                out.accept(SseCodec.data(json(error)));
+                out.accept(SseCodec.DONE);
+            }
+        };
+    }
+
+    /** JSON bytes of a record or tree. */
+    static byte[] json(Object o) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(o);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot serialize chunk", e);
+        }
+    }
+}
