@@ -18,8 +18,8 @@ public final class JdbcLedgerWriter implements LedgerWriter {
     static final String INSERT = "INSERT INTO caravan_ledger (request_id, ts_ms, usage_day, key_id, tenant, tags, "
             + "model_requested, provider, model_used, deployment, attempts, prompt_tokens, completion_tokens, "
             + "cached_tokens, cache_write_tokens, reasoning_tokens, cost_usd, saved_usd, usage_estimated, "
-            + "cache_hit, status, outcome, error_code, stream, latency_ms, ttft_ms) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "cache_hit, status, outcome, error_code, stream, latency_ms, ttft_ms, endpoint) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final Database db;
 
@@ -78,10 +78,11 @@ public final class JdbcLedgerWriter implements LedgerWriter {
         ps.setBoolean(i++, r.stream());
         ps.setInt(i++, r.latencyMs());
         if (r.ttftMs() == null) {
-            ps.setNull(i, Types.INTEGER);
+            ps.setNull(i++, Types.INTEGER);
         } else {
-            ps.setInt(i, r.ttftMs());
+            ps.setInt(i++, r.ttftMs());
         }
+        ps.setString(i, r.endpoint() == null ? "chat" : cut(r.endpoint(), 40));
     }
 
     private static String cut(String s, int max) {

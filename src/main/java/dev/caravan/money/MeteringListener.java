@@ -45,7 +45,8 @@ public final class MeteringListener implements CallListener {
 
     @Override
     public void completed(ChatCall call, CallOutcome o) {
-        if (!"chat".equals(call.endpoint()) || call.principal() == null) {
+        if (call.request() == null || call.principal() == null) {
+            // the models list, health and refusals before a request was read are not API calls to meter
             return;
         }
         CallCharge charge = call.attachment(CallCharge.class);
@@ -111,6 +112,6 @@ public final class MeteringListener implements CallListener {
                 call.attempts().isEmpty() ? null : call.attemptsHeader(), t.prompt(), t.completion(),
                 t.cached(), t.cacheWrite(), t.reasoning(), p.cost() == null ? null : p.cost().total(), p.saved(),
                 p.estimated(), p.cacheHit(), o.status(), o.result(), o.errorCode(), o.stream(),
-                (int) Math.max(0, latencyNanos / 1_000_000), ttft);
+                (int) Math.max(0, latencyNanos / 1_000_000), ttft, call.endpoint());
     }
 }

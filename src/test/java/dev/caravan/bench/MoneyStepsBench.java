@@ -103,7 +103,7 @@ public final class MoneyStepsBench {
                         rows.add(new LedgerRow("req_" + ts + "_" + i, ts++, "key_0123456789abcdef", "bench", null,
                                 "openai/gpt-4o-mini", "openai", "gpt-4o-mini", "openai/gpt-4o-mini", null, 27, 42, 0,
                                 0, 0, new BigDecimal("0.0000292500"), null, false, false, 200, "ok", null, false, 3,
-                                null));
+                                null, "chat"));
                     }
                     writer.write(rows);
                 }

@@ -54,7 +54,7 @@ class LedgerStoreTest {
         return new LedgerRow(id, Instant.parse(ts).toEpochMilli(), key, tenant, null, model, "openai",
                 model.substring(model.indexOf('/') + 1), model, null, 100, 20, 10, 0, 5,
                 cost == null ? null : new BigDecimal(cost), saved == null ? null : new BigDecimal(saved), false,
-                saved != null, status, status < 400 ? "ok" : "error", status < 400 ? null : "x", false, 12, null);
+                saved != null, status, status < 400 ? "ok" : "error", status < 400 ? null : "x", false, 12, null, "chat");
     }
 
     @ParameterizedTest

@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import dev.caravan.api.Json;
 import dev.caravan.api.Usage;
 import dev.caravan.http.SseResponse;
+import dev.caravan.provider.StreamEncoder;
 import dev.caravan.provider.StreamSession;
 import dev.caravan.provider.StreamTranslator;
 
@@ -64,7 +65,13 @@ public final class StreamFixtures {
      */
     public static String runStream(String provider, StreamTranslator translator, boolean includeUsage,
             UnaryOperator<Usage> usageDecorator, byte[] upstream) {
-        StreamSession session = new StreamSession(provider, translator, includeUsage, usageDecorator, 0, 0, null);
+        return runStream(provider, translator, StreamEncoder.chat(includeUsage), usageDecorator, upstream);
+    }
+
+    /** As above, with the client API's own stream encoder (Anthropic Messages, OpenAI Responses, ...). */
+    public static String runStream(String provider, StreamTranslator translator, StreamEncoder encoder,
+            UnaryOperator<Usage> usageDecorator, byte[] upstream) {
+        StreamSession session = new StreamSession(provider, translator, encoder, usageDecorator, 0, 0, null);
         session.onSubscribe(new Flow.Subscription() {
             @Override
             public void request(long n) {
