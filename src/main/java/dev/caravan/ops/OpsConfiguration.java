@@ -75,6 +75,11 @@ public final class OpsConfiguration {
             r.bind("metricsEndpoint", new MetricsEndpoint(prometheus, breakers));
         }
 
+        // /metrics is open on the (loopback) admin port unless caravan.metrics.require-admin-key=true
+        r.bind("metricsGuard", bool(pc, "caravan.metrics.require-admin-key", false)
+                ? new dev.caravan.admin.AdminGuard(prop(pc, "caravan.admin.key",
+                        System.getenv().getOrDefault("CARAVAN_ADMIN_KEY", "")))
+                : (org.apache.camel.Processor) exchange -> { });
         r.bind("healthEndpoints", new HealthEndpoints(ctx));
         ReadinessCheck.register(ctx, "providers", ProviderReadiness.probe(providers));
 
