@@ -78,8 +78,12 @@ class HealthReadyTest extends GatewayTestSupport {
 
     @Test
     void adminEndpointsAreNotOnThePublicPort() {
-        assertThat(send(HttpRequest.newBuilder(uri("/ready")).GET().build()).statusCode()).isEqualTo(404);
-        assertThat(send(HttpRequest.newBuilder(uri("/metrics")).GET().build()).statusCode()).isEqualTo(404);
+        // without a key the public port reveals nothing (401); with one, the admin paths do not exist there (404)
+        assertThat(send(HttpRequest.newBuilder(uri("/ready")).GET().build()).statusCode()).isEqualTo(401);
+        assertThat(send(HttpRequest.newBuilder(uri("/ready")).header("authorization", "Bearer " + KEY).GET().build())
+                .statusCode()).isEqualTo(404);
+        assertThat(send(HttpRequest.newBuilder(uri("/metrics")).header("authorization", "Bearer " + KEY).GET()
+                .build()).statusCode()).isEqualTo(404);
     }
 
     @Test
