@@ -108,6 +108,13 @@ public class CaravanConfiguration implements CamelConfiguration {
         r.bindAsPrototype("lowestCostChain", LowestCostLoadBalancer.class, LowestCostLoadBalancer::new);
         r.bind("deploymentsView", new DeploymentsView(deployments));
         r.bind("openAiResponseTranslator", new OpenAiResponseTranslator());
+        // POST /v1/embeddings (routes/api-embeddings.camel.yaml and the providers' embeddings branches)
+        r.bind("embeddingsRequestParser", new dev.caravan.embeddings.EmbeddingsRequestParser());
+        r.bind("embeddingsRefusal", new dev.caravan.embeddings.EmbeddingsRefusal());
+        r.bind("openAiEmbeddingsRequestTranslator",
+                new dev.caravan.provider.openai.OpenAiEmbeddingsRequestTranslator());
+        r.bind("openAiEmbeddingsResponseTranslator",
+                new dev.caravan.provider.openai.OpenAiEmbeddingsResponseTranslator());
 
         Path configDir = Path.of(pc.resolveProperty("caravan.config.dir").orElse("config"));
         RouteFiles routeFiles = new RouteFiles(configDir.resolve("routes").toAbsolutePath().normalize(),

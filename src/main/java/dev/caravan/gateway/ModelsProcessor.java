@@ -58,6 +58,9 @@ public final class ModelsProcessor implements Processor {
             for (String m : d.models()) {
                 out.add(new Model(d.name() + "/" + m, "model", created, d.name()));
             }
+            for (String m : d.embeddingModels()) {
+                out.add(new Model(d.name() + "/" + m, "model", created, d.name()));
+            }
         }
         return out;
     }

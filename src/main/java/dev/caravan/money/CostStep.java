@@ -10,6 +10,7 @@ import dev.caravan.catalog.Cost;
 import dev.caravan.catalog.TokenCounts;
 import dev.caravan.gateway.ChatCall;
 import dev.caravan.provider.ChatResult;
+import dev.caravan.provider.EstimatedUsage;
 
 /**
  * After the providers, before the reply of a non-streamed call: prices the answer's usage, writes
@@ -46,7 +47,8 @@ public final class CostStep implements Processor {
             byte[] asSent = charge.cacheKey != null ? Json.MAPPER.writeValueAsBytes(r.body()) : null;
             JsonNode model = r.body().get("model");
             p = r.usage() == null ? new CallCharge.Priced(null, TokenCounts.NONE, null, false, false, null)
-                    : meter.price(call, TokenCounts.of(r.usage()), model == null ? null : model.asText(), false);
+                    : meter.price(call, TokenCounts.of(r.usage()), model == null ? null : model.asText(),
+                            call.attachment(EstimatedUsage.class) != null);
             if (asSent != null) {
                 cache.store(call, charge, asSent, r.usage(), p.cost());
             }

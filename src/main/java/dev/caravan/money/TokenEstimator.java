@@ -37,7 +37,24 @@ public final class TokenEstimator {
         if (tools != null) {
             walk(tools, acc);
         }
+        JsonNode input = request.get("input"); // POST /v1/embeddings
+        if (input != null) {
+            input(input, acc);
+        }
         return (acc[0] + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN + acc[1];
+    }
+
+    /** Embeddings input: text counts by characters, token ids (arrays of integers) count one each. */
+    private static void input(JsonNode n, long[] acc) {
+        if (n.isTextual()) {
+            acc[0] += n.textValue().length();
+        } else if (n.isIntegralNumber()) {
+            acc[1]++;
+        } else if (n.isArray()) {
+            for (JsonNode c : n) {
+                input(c, acc);
+            }
+        }
     }
 
     private static void walk(JsonNode n, long[] acc) {

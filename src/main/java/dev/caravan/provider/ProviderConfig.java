@@ -38,10 +38,12 @@ public class ProviderConfig implements Processor, ProviderDescriptor, CamelConte
     private String keyEnv;
     private boolean keyRequired = true;
     private String models;
+    private String embeddingModels;
 
     private String resolvedBase;
     private String resolvedKey;
     private List<String> modelList = List.of();
+    private List<String> embeddingModelList = List.of();
     private Duration timeout;
     private Duration idle;
 
@@ -72,20 +74,25 @@ public class ProviderConfig implements Processor, ProviderDescriptor, CamelConte
                 .map(Long::parseLong).orElse(120_000L));
         idle = Duration.ofMillis(prop(prefix + "stream-idle-timeout-ms")
                 .or(() -> prop("caravan.upstream.stream-idle-timeout-ms")).map(Long::parseLong).orElse(60_000L));
-        List<String> ms = new ArrayList<>();
-        if (models != null) {
-            for (String m : models.split(",")) {
-                if (!m.isBlank()) {
-                    ms.add(m.trim());
-                }
-            }
-        }
-        modelList = List.copyOf(ms);
+        modelList = list(models);
+        embeddingModelList = list(embeddingModels);
         initProvider();
         ProviderRegistry registry = camelContext.getRegistry().findSingleByType(ProviderRegistry.class);
         if (registry != null) {
             registry.register(this);
         }
+    }
+
+    private static List<String> list(String csv) {
+        List<String> ms = new ArrayList<>();
+        if (csv != null) {
+            for (String m : csv.split(",")) {
+                if (!m.isBlank()) {
+                    ms.add(m.trim());
+                }
+            }
+        }
+        return List.copyOf(ms);
     }
 
     /** Subclasses validate and prepare their own parameters here (after the common ones are resolved). */
@@ -151,6 +158,11 @@ public class ProviderConfig implements Processor, ProviderDescriptor, CamelConte
     }
 
     @Override
+    public List<String> embeddingModels() {
+        return embeddingModelList;
+    }
+
+    @Override
     public boolean configured() {
         return resolvedBase != null && (!keyRequired || resolvedKey != null);
     }
@@ -197,6 +209,10 @@ public class ProviderConfig implements Processor, ProviderDescriptor, CamelConte
 
     public void setModels(String models) {
         this.models = models;
+    }
+
+    public void setEmbeddingModels(String embeddingModels) {
+        this.embeddingModels = embeddingModels;
     }
 
     @Override

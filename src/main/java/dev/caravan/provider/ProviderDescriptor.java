@@ -11,6 +11,11 @@ public interface ProviderDescriptor {
     /** Models listed by {@code GET /v1/models} (others are still routed when asked for by name). */
     List<String> models();
 
+    /** Embedding models listed by {@code GET /v1/models} (served on {@code POST /v1/embeddings}). */
+    default List<String> embeddingModels() {
+        return List.of();
+    }
+
     /** False when a required key is missing: calls fail with 503 naming {@link #keyHint()}. */
     boolean configured();
 

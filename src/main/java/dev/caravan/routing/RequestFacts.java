@@ -81,7 +81,21 @@ public final class RequestFacts implements Processor {
         for (JsonNode tool : raw.path("tools")) {
             chars += tool.toString().length();
         }
-        long tokens = (chars + 3) / 4 + 4L * messages + (long) IMAGE_TOKENS * images;
+        long tokenIds = 0; // embeddings input: text, or token ids counted one each
+        JsonNode input = raw.path("input");
+        if (input.isTextual()) {
+            chars += input.asText().length();
+        }
+        for (JsonNode item : input) {
+            if (item.isTextual()) {
+                chars += item.asText().length();
+            } else if (item.isArray()) {
+                tokenIds += item.size();
+            } else {
+                tokenIds++;
+            }
+        }
+        long tokens = (chars + 3) / 4 + 4L * messages + (long) IMAGE_TOKENS * images + tokenIds;
         return new Estimate(tokens, images);
     }
 }

@@ -38,7 +38,7 @@ class PackagedJarIT {
     @BeforeAll
     void start() throws Exception {
         stub = new StubUpstream();
-        stub.always((req, reply) -> reply.json(200, """
+        stub.always((req, reply) -> reply.json(200, req.path().endsWith("/embeddings") ? EMBEDDINGS : """
                 {"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,
                  "message":{"role":"assistant","content":"from the jar"},"logprobs":null,"finish_reason":"stop"}],
                  "usage":{"prompt_tokens":1,"completion_tokens":3,"total_tokens":4}}"""));
@@ -98,6 +98,26 @@ class PackagedJarIT {
         HttpResponse<String> r = chat("openai/gpt-4o-mini");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("from the jar");
+    }
+
+    /** OpenAI's base64 embeddings reply: [0.5, -1.0, 0.25, 0.0] as little-endian float32. */
+    static final String EMBEDDINGS = "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,"
+            + "\"embedding\":\"AAAAPwAAgL8AAIA+AAAAAA==\"}],\"model\":\"text-embedding-3-small\","
+            + "\"usage\":{\"prompt_tokens\":2,\"total_tokens\":2}}";
+
+    @Test
+    void embeddingsThroughTheOpenAiSdk() {
+        com.openai.client.OpenAIClient client = com.openai.client.okhttp.OpenAIOkHttpClient.builder().apiKey(KEY)
+                .baseUrl("http://127.0.0.1:" + port + "/v1").maxRetries(0).build();
+        try {
+            com.openai.models.embeddings.CreateEmbeddingResponse r = client.embeddings().create(
+                    com.openai.models.embeddings.EmbeddingCreateParams.builder()
+                            .model("openai/text-embedding-3-small").input("from the jar").build());
+            assertThat(r.data().get(0).embedding()).containsExactly(0.5f, -1.0f, 0.25f, 0.0f);
+            assertThat(r.usage().promptTokens()).isEqualTo(2);
+        } finally {
+            client.close();
+        }
     }
 
     @Test

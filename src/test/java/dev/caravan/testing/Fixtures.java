@@ -45,7 +45,20 @@ public final class Fixtures {
     private Fixtures() {
     }
 
+    /** The chat cases of {@code provider}: every folder but the embeddings ones. */
     public static List<Path> cases(String provider) {
+        return all(provider).stream().filter(p -> !p.getFileName().toString().startsWith(EMBEDDINGS)).toList();
+    }
+
+    /** Folder-name prefix of the {@code POST /v1/embeddings} cases, run by their own test. */
+    public static final String EMBEDDINGS = "embeddings-";
+
+    /** The cases of {@code provider} whose folder name starts with {@code prefix}. */
+    public static List<Path> cases(String provider, String prefix) {
+        return all(provider).stream().filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
+    }
+
+    private static List<Path> all(String provider) {
         Path root = Path.of("src/test/resources/fixtures", provider);
         try (Stream<Path> s = Files.list(root)) {
             return s.filter(Files::isDirectory).sorted().toList();

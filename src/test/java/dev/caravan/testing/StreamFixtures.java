@@ -36,7 +36,8 @@ public final class StreamFixtures {
     public static List<Path> cases(String provider) {
         Path root = Path.of("src/test/resources/fixtures", provider);
         try (Stream<Path> s = Files.list(root)) {
-            return s.filter(Files::isDirectory).sorted().toList();
+            return s.filter(Files::isDirectory)
+                    .filter(p -> !p.getFileName().toString().startsWith(Fixtures.EMBEDDINGS)).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -15,6 +15,7 @@ public class OpenAiCompatibleProvider extends ProviderConfig {
     private String authHeader = "Authorization";
     private String authScheme = "Bearer";
     private String chatPath = "/chat/completions";
+    private String embeddingsPath = "/embeddings";
     private String modelPrefix;
     private String headers;
     private String dropParams;
@@ -52,6 +53,12 @@ public class OpenAiCompatibleProvider extends ProviderConfig {
         return chatPath;
     }
 
+    /** Path of the embeddings API after baseUrl ({@code {model}} replaced); null: the provider has none. */
+    String embeddingsPath() {
+        String p = blankToNull(embeddingsPath);
+        return p == null || "none".equalsIgnoreCase(p) ? null : p;
+    }
+
     String modelPrefix() {
         return blankToNull(modelPrefix);
     }
@@ -74,6 +81,10 @@ public class OpenAiCompatibleProvider extends ProviderConfig {
 
     public void setChatPath(String chatPath) {
         this.chatPath = chatPath;
+    }
+
+    public void setEmbeddingsPath(String embeddingsPath) {
+        this.embeddingsPath = embeddingsPath;
     }
 
     public void setModelPrefix(String modelPrefix) {

@@ -1,0 +1,97 @@
+package dev.caravan.embeddings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import dev.caravan.api.Json;
+import dev.caravan.provider.gemini.GeminiEmbeddingsTranslator;
+import dev.caravan.provider.openai.OpenAiEmbeddingsRequestTranslator;
+import dev.caravan.provider.openai.OpenAiEmbeddingsResponseTranslator;
+import dev.caravan.provider.UpstreamResponse;
+import dev.caravan.testing.Fixtures;
+
+/**
+ * Every {@code embeddings-*} folder under fixtures/openai-compatible and fixtures/gemini: client request → upstream
+ * request (or the client's error when it cannot be sent), upstream reply → client answer (or error), with the usage
+ * and whether it was estimated ({@code case.json}).
+ */
+class EmbeddingsTranslatorTest {
+
+    @TestFactory
+    Stream<DynamicTest> openAiCompatible() {
+        List<Path> cases = Fixtures.cases("openai-compatible", Fixtures.EMBEDDINGS);
+        assertThat(cases).hasSizeGreaterThanOrEqualTo(7);
+        return cases.stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> run(dir,
+                false)));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> gemini() {
+        List<Path> cases = Fixtures.cases("gemini", Fixtures.EMBEDDINGS);
+        assertThat(cases).hasSizeGreaterThanOrEqualTo(6);
+        return cases.stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> run(dir,
+                true)));
+    }
+
+    static void run(Path dir, boolean gemini) {
+        ObjectNode raw = (ObjectNode) Fixtures.json(dir, "request.json");
+        JsonNode meta = Fixtures.meta(dir);
+        String model = raw.get("model").asText().substring(raw.get("model").asText().indexOf('/') + 1);
+        String provider = raw.get("model").asText().substring(0, raw.get("model").asText().indexOf('/'));
+        EmbeddingsRequest req;
+        JsonNode upstream;
+        try {
+            req = EmbeddingsRequest.parse(raw);
+            if ("none".equals(meta.path("embeddingsPath").asText())) {
+                throw EmbeddingsRefusal.refusal(provider, model);
+            }
+            upstream = Fixtures.normal(gemini ? Json.MAPPER.valueToTree(GeminiEmbeddingsTranslator.toUpstream(req,
+                    model)) : OpenAiEmbeddingsRequestTranslator.translate(raw, model));
+        } catch (RuntimeException e) {
+            JsonNode actual = Fixtures.clientError(e);
+            Fixtures.record(dir, "expected.json", Fixtures.pretty(actual));
+            assertThat(Fixtures.has(dir, "upstream-request.json")).as("translation failed: " + e).isFalse();
+            assertThat(actual).isEqualTo(Fixtures.json(dir, "expected.json"));
+            assertThat(actual.path("status").asInt()).isEqualTo(400);
+            return;
+        }
+        Fixtures.record(dir, "upstream-request.json", Fixtures.pretty(upstream));
+        assertThat(upstream).as("upstream request").isEqualTo(Fixtures.json(dir, "upstream-request.json"));
+        assertThat(raw).as("the client's tree is left intact").isEqualTo(Fixtures.json(dir, "request.json"));
+
+        UpstreamResponse reply = reply(dir, meta);
+        JsonNode actual;
+        try {
+            EmbeddingsResult r = gemini ? GeminiEmbeddingsTranslator.fromUpstream(provider, reply, req, model)
+                    : OpenAiEmbeddingsResponseTranslator.translate(provider, reply, req);
+            actual = Fixtures.normal(r.result().body());
+            assertThat(r.estimated()).as("estimated").isEqualTo(meta.path("estimated").asBoolean());
+            assertThat(r.result().usage().prompt()).as("prompt tokens")
+                    .isEqualTo(meta.path("usage").path("prompt_tokens").asLong());
+            assertThat(r.result().usage().totalTokens()).as("total tokens")
+                    .isEqualTo(meta.path("usage").path("total_tokens").asLong());
+        } catch (RuntimeException e) {
+            actual = Fixtures.clientError(e);
+        }
+        Fixtures.record(dir, "expected.json", Fixtures.pretty(actual));
+        assertThat(actual).as("client answer").isEqualTo(Fixtures.json(dir, "expected.json"));
+    }
+
+    static UpstreamResponse reply(Path dir, JsonNode meta) {
+        Map<String, List<String>> h = new java.util.HashMap<>();
+        meta.path("headers").fields().forEachRemaining(e -> h.put(e.getKey(), List.of(e.getValue().asText())));
+        return new UpstreamResponse(meta.path("status").asInt(200), HttpHeaders.of(h, (a, b) -> true),
+                Fixtures.text(dir, "upstream-response.json").getBytes(StandardCharsets.UTF_8));
+    }
+}
