@@ -47,6 +47,14 @@ public final class ResponseCache {
     }
 
     public static String key(String tenant, ObjectNode request) {
+        return key(tenant, "chat", request);
+    }
+
+    /**
+     * The key of one request on one client API: the same body sent to two endpoints (chat and Messages, say) has
+     * two different answers, so the endpoint is part of the key.
+     */
+    public static String key(String tenant, String endpoint, ObjectNode request) {
         ObjectNode top = Json.NODES.objectNode();
         for (Iterator<Map.Entry<String, JsonNode>> it = request.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> f = it.next();
@@ -57,6 +65,8 @@ public final class ResponseCache {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             md.update(tenant.getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+            md.update(endpoint.getBytes(StandardCharsets.UTF_8));
             md.update((byte) 0);
             md.update(Json.MAPPER.writeValueAsBytes(top));
             return HexFormat.of().formatHex(md.digest());

@@ -43,7 +43,8 @@ public final class CacheStep {
         if (cache == null || !wanted(call.clientHeader(HEADER), policy)) {
             return false;
         }
-        charge.cacheKey = ResponseCache.key(charge.tenant, call.raw());
+        charge.cacheKey = ResponseCache.key(charge.tenant, call.endpoint() == null ? "chat" : call.endpoint(),
+                call.clientBody() instanceof ObjectNode sent ? sent : call.raw());
         ResponseCache.Answer a = cache.get(charge.cacheKey);
         if (a == null) {
             metrics.cacheMisses.increment();
