@@ -55,6 +55,7 @@ public class CaravanConfiguration implements CamelConfiguration {
 
         CaravanHttpComponent http = new CaravanHttpComponent();
         http.setMaxBodyBytes(intProp(pc, "caravan.api.max-body-bytes", 10 * 1024 * 1024));
+        http.setRequestReadTimeoutMs(intProp(pc, "caravan.api.request-read-timeout-ms", 30_000));
         r.bind("netty-http", http);
         // direct endpoints a reloaded route can take over without a pause (see RouteFiles)
         r.bind("direct", new SwitchableDirectComponent());

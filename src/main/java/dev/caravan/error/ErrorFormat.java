@@ -39,6 +39,21 @@ public interface ErrorFormat {
         return new Reply(m.status(), json(root), ce.headers());
     };
 
+    /**
+     * The format of the API a request path belongs to, for replies written before the request reaches a route
+     * (malformed HTTP, oversized body, read timeout): Anthropic's for {@code /v1/messages...}, OpenAI's otherwise.
+     */
+    static ErrorFormat forPath(String uri) {
+        return uri != null && (uri.equals("/v1/messages") || uri.startsWith("/v1/messages/")
+                || uri.startsWith("/v1/messages?")) ? ANTHROPIC : OPENAI;
+    }
+
+    /** A reply for a status, message and OpenAI error code decided outside the route (see {@link #forPath}). */
+    default Reply reply(int status, String message, String code) {
+        return reply(new ErrorMapper.ClientError(status,
+                ApiError.of(message, ErrorMapper.typeFor(status), null, code), Map.of()));
+    }
+
     private static byte[] json(Object o) {
         try {
             return Json.MAPPER.writeValueAsBytes(o);

@@ -11,7 +11,9 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import org.apache.camel.component.netty.NettyConsumer;
@@ -19,7 +21,7 @@ import org.apache.camel.component.netty.ServerInitializerFactory;
 import org.apache.camel.component.netty.http.HttpServerInitializerFactory;
 import org.apache.camel.component.netty.http.NettyHttpConsumer;
 
-import dev.caravan.error.ErrorMapper;
+import dev.caravan.error.ErrorFormat;
 import dev.caravan.gateway.RequestIds;
 
 /**
@@ -30,15 +32,17 @@ import dev.caravan.gateway.RequestIds;
 public class ApiServerInitializerFactory extends HttpServerInitializerFactory {
 
     private final int maxBodyBytes;
+    private final long readTimeoutMs;
 
-    public ApiServerInitializerFactory(NettyHttpConsumer consumer, int maxBodyBytes) {
+    public ApiServerInitializerFactory(NettyHttpConsumer consumer, int maxBodyBytes, long readTimeoutMs) {
         super(consumer);
         this.maxBodyBytes = maxBodyBytes;
+        this.readTimeoutMs = readTimeoutMs;
     }
 
     @Override
     public ServerInitializerFactory createPipelineFactory(NettyConsumer nettyConsumer) {
-        return new ApiServerInitializerFactory((NettyHttpConsumer) nettyConsumer, maxBodyBytes);
+        return new ApiServerInitializerFactory((NettyHttpConsumer) nettyConsumer, maxBodyBytes, readTimeoutMs);
     }
 
     @Override
@@ -46,18 +50,26 @@ public class ApiServerInitializerFactory extends HttpServerInitializerFactory {
         super.initChannel(ch);
         ch.pipeline().replace("aggregator", "aggregator", new BoundedAggregator(maxBodyBytes));
         ch.pipeline().addAfter("aggregator", "caravan-guard", new MalformedRequestGuard());
+        RequestReadTimeout.install(ch.pipeline(), "decoder", readTimeoutMs);
     }
 
-    static void reject(ChannelHandlerContext ctx, HttpResponseStatus status, String message, String code) {
-        byte[] body = ErrorMapper.envelope(status.code(), message, null, code);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.wrappedBuffer(body));
+    /**
+     * A reply written by the pipeline itself, before any route runs: in the error envelope of the API the path
+     * belongs to (Anthropic's for {@code /v1/messages}, OpenAI's otherwise), with {@code Connection: close}.
+     */
+    static void reject(ChannelHandlerContext ctx, String uri, HttpResponseStatus status, String message,
+            String code) {
+        ErrorFormat.Reply reply = ErrorFormat.forPath(uri).reply(status.code(), message, code);
+        byte[] body = reply.body();
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(reply.status()), Unpooled.wrappedBuffer(body));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         response.headers().set("x-request-id", RequestIds.next());
         response.headers().set("x-caravan-provider", "none");
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        // from the tail of the pipeline, so the HTTP encoder sees it whichever handler rejects
+        ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** Answers an oversized body with a JSON 413 and closes (the rest of the body is not read). */
@@ -71,20 +83,31 @@ public class ApiServerInitializerFactory extends HttpServerInitializerFactory {
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            reject(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+            reject(ctx, oversized instanceof HttpRequest r ? r.uri() : null, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                     "Request body is larger than the limit of " + max + " bytes (caravan.api.max-body-bytes).",
                     "request_too_large");
         }
     }
 
-    /** A request Netty failed to decode, or an HTTP/1.1 request without Host, gets a JSON 400 instead of text. */
+    /**
+     * A request Netty failed to decode gets a JSON 400 instead of text, TRACE and CONNECT a JSON 405, and an
+     * HTTP/1.1 request without Host is given one.
+     */
     static final class MalformedRequestGuard extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
             if (msg instanceof FullHttpRequest req) {
                 if (req.decoderResult().isFailure()) {
                     req.release();
-                    reject(ctx, HttpResponseStatus.BAD_REQUEST, "Malformed HTTP request.", "malformed_request");
+                    reject(ctx, req.uri(), HttpResponseStatus.BAD_REQUEST, "Malformed HTTP request.",
+                            "malformed_request");
+                    return;
+                }
+                if (req.method().equals(HttpMethod.TRACE) || req.method().equals(HttpMethod.CONNECT)) {
+                    // camel-netty-http would answer these itself, in plain text
+                    req.release();
+                    reject(ctx, req.uri(), HttpResponseStatus.METHOD_NOT_ALLOWED,
+                            "Method " + req.method() + " is not allowed.", "method_not_allowed");
                     return;
                 }
                 if (!req.headers().contains(HttpHeaderNames.HOST)) {

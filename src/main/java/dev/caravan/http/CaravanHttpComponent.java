@@ -17,9 +17,15 @@ public class CaravanHttpComponent extends NettyHttpComponent {
 
     private final Map<String, HttpServerBootstrapFactory> factories = new ConcurrentHashMap<>();
     private int maxBodyBytes = 10 * 1024 * 1024;
+    private long requestReadTimeoutMs = 30_000;
 
     public void setMaxBodyBytes(int maxBodyBytes) {
         this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** How long a request may go without a byte while it is being received (0 = no limit); then 408. */
+    public void setRequestReadTimeoutMs(long ms) {
+        this.requestReadTimeoutMs = ms;
     }
 
     public int getMaxBodyBytes() {
@@ -32,7 +38,7 @@ public class CaravanHttpComponent extends NettyHttpComponent {
             HttpServerBootstrapFactory f = new HttpServerBootstrapFactory(
                     getMultiplexChannelHandler(consumer.getConfiguration().getPort()));
             f.init(getCamelContext(), consumer.getConfiguration(),
-                    new ApiServerInitializerFactory(consumer, maxBodyBytes));
+                    new ApiServerInitializerFactory(consumer, maxBodyBytes, requestReadTimeoutMs));
             return f;
         });
     }

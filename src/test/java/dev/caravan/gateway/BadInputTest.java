@@ -158,6 +158,26 @@ class BadInputTest extends GatewayTestSupport {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"TRACE, /v1/models", "CONNECT, 127.0.0.1:443", "TRACE, /v1/chat/completions"})
+    void traceAndConnectGetAJson405(String method, String target) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            OutputStream out = s.getOutputStream();
+            out.write((method + " " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + KEY + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(reply).startsWith("HTTP/1.1 405").contains("application/json").contains("method_not_allowed");
+        }
+    }
+
+    /** Leading NUL bytes make Jackson's encoding detection pick UTF-32 and fail to decode: a 400, not a 500. */
+    @ParameterizedTest
+    @CsvSource({"/v1/chat/completions", "/v1/embeddings"})
+    void nulBytesBeforeTheJsonGetA400(String path) {
+        assertEnvelope(post(path, "\0\0\0{\"model\":\"openai/x\"}"), 400, "invalid_json");
+    }
+
     @Test
     void healthNeedsNoKey() {
         HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/health")).GET().build());
