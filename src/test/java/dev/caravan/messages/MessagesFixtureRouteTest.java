@@ -1,0 +1,92 @@
+package dev.caravan.messages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import dev.caravan.testing.FixtureReplay;
+import dev.caravan.testing.Fixtures;
+import dev.caravan.testing.GatewayTestSupport;
+import dev.caravan.testing.StubUpstream;
+
+/**
+ * Every recorded case under {@code fixtures/messages/<case>/} through the real routes: the Anthropic client's
+ * {@code request.json} goes to {@code POST /v1/messages} with the gateway key as {@code x-api-key}; the stub checks
+ * the path ({@code case.json}) and that the provider received exactly {@code upstream-request.json}, then replays
+ * {@code upstream-response.*}; the client must get {@code expected.*}. anthropic/* cases are native: the body goes
+ * up as sent (model replaced) and the reply, or every stream event byte for byte, comes back as Anthropic sent it.
+ * Other providers are translated both ways. {@code -Dfixtures.record=true} writes missing upstream-request and
+ * expected files (review them before committing).
+ */
+class MessagesFixtureRouteTest extends GatewayTestSupport {
+
+    @TestFactory
+    Stream<DynamicTest> everyMessagesFixtureThroughTheRoutes() {
+        return Fixtures.cases("messages").stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(),
+                () -> replay(dir)));
+    }
+
+    private void replay(Path dir) throws Exception {
+        stub.reset();
+        JsonNode meta = Fixtures.meta(dir);
+        stub.always((req, reply) -> {
+            if (Fixtures.has(dir, "upstream-response.sse")) {
+                reply.sse(FixtureReplay.events(Fixtures.text(dir, "upstream-response.sse")), 5);
+            } else {
+                reply.json(meta.path("status").asInt(200), Fixtures.text(dir, "upstream-response.json"));
+            }
+        });
+        String request = Fixtures.text(dir, "request.json");
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri("/v1/messages")).header("x-api-key", KEY)
+                .header("anthropic-version", "2023-06-01").header("content-type", "application/json")
+                .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(request));
+        meta.path("clientHeaders").fields().forEachRemaining(h -> b.header(h.getKey(), h.getValue().asText()));
+        HttpResponse<String> r = send(b.build());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+
+        StubUpstream.Recorded up = stub.lastRequest();
+        assertThat(stub.requests()).hasSize(1);
+        assertThat(up.path()).isEqualTo(meta.path("path").asText());
+        assertThat(up.body()).doesNotContain(KEY);
+        assertThat(String.valueOf(up.headers())).doesNotContain(KEY);
+        boolean nativeCase = dir.getFileName().toString().startsWith("anthropic-");
+        if (nativeCase) {
+            assertThat(up.header("x-api-key")).isEqualTo(PROVIDER_KEY);
+            assertThat(up.header("anthropic-beta")).isEqualTo(meta.path("clientHeaders").path("anthropic-beta")
+                    .asText(null));
+        }
+        Fixtures.record(dir, "upstream-request.json", Fixtures.pretty(json(up.body())));
+        assertThat(json(up.body())).as("what the provider received").isEqualTo(Fixtures.json(dir,
+                "upstream-request.json"));
+
+        if (json(request).path("stream").asBoolean()) {
+            assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("text/event-stream");
+            Fixtures.record(dir, "expected.sse", nativeCase ? r.body() : Fixtures.format(Fixtures.events(r.body())));
+            if (nativeCase) {
+                assertThat(r.body()).as("native events, verbatim").isEqualTo(Fixtures.text(dir, "expected.sse"));
+            } else {
+                List<Fixtures.Ev> got = Fixtures.events(r.body());
+                List<Fixtures.Ev> expected = Fixtures.events(Fixtures.text(dir, "expected.sse"));
+                assertThat(got).isEqualTo(expected);
+            }
+            return;
+        }
+        JsonNode got = json(r.body());
+        ObjectNode usage = (ObjectNode) got.get("usage");
+        assertThat(usage.has("cost")).as("the gateway's price in usage").isTrue();
+        usage.remove(List.of("cost", "cost_details"));
+        assertThat(r.headers().firstValue("x-caravan-cost-usd")).isPresent();
+        Fixtures.record(dir, "expected.json", Fixtures.pretty(got));
+        assertThat(Fixtures.normal(got)).isEqualTo(Fixtures.json(dir, "expected.json"));
+    }
+}
