@@ -287,6 +287,40 @@ class MessagesRouteTest extends MoneyTestSupport {
     }
 
     @Test
+    void aNativeStreamsErrorEventAfterTheFirstEventIsForwardedOnce() {
+        stub.always((req, reply) -> reply.sse(List.of(
+                StubUpstream.event("message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\","
+                        + "\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\",\"content\":[],"
+                        + "\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":9,\"output_tokens\":1}}}"),
+                StubUpstream.event("error", "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\","
+                        + "\"message\":\"Overloaded\"}}")), 0));
+        HttpResponse<String> r = messages(KEY, "{\"model\":\"anthropic/claude-sonnet-4-5\",\"max_tokens\":5,"
+                + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<Fixtures.Ev> events = Fixtures.events(r.body());
+        assertThat(events).extracting(Fixtures.Ev::event).containsExactly("message_start", "error");
+        assertThat(events.get(1).data().at("/error/type").asText()).isEqualTo("overloaded_error");
+    }
+
+    @Test
+    void anIdenticalRequestIsAnsweredFromTheCacheInAnthropicsShape() {
+        NewKey k = createKey("{\"tenant\":\"msg-cache\",\"cache\":true}");
+        stub.always((req, reply) -> reply.json(200, completion("gpt-4o-mini", 10, 2, 0, 0)));
+        HttpResponse<String> first = messages(k.secret(), HELLO);
+        HttpResponse<String> second = messages(k.secret(), HELLO);
+        assertThat(first.headers().firstValue("x-caravan-cache")).hasValue("MISS");
+        assertThat(second.headers().firstValue("x-caravan-cache")).hasValue("HIT");
+        assertThat(stub.requests()).hasSize(1);
+        JsonNode cached = json(second.body());
+        assertThat(cached.get("type").asText()).isEqualTo("message");
+        assertThat(cached.get("content")).isEqualTo(json(first.body()).get("content"));
+        assertThat(second.headers().firstValue("x-caravan-cost-usd")).hasValue("0");
+        // the same conversation through the chat API is another answer (another client API)
+        HttpResponse<String> chat = chatAs(k.secret(), ask("openai/gpt-4o-mini"));
+        assertThat(chat.headers().firstValue("x-caravan-cache")).hasValue("MISS");
+    }
+
+    @Test
     void countTokensAsksAnthropicForAnthropicModels() {
         NewKey k = createKey("{\"tenant\":\"msg-count\"}");
         stub.always((req, reply) -> reply.json(200, "{\"input_tokens\":2095}"));
