@@ -259,6 +259,9 @@ public final class MessagesToChat {
                     f.set("strict", t.get("strict"));
                 }
             }
+            if (list.isEmpty()) {
+                out.remove("tools");
+            }
         }
         JsonNode choice = in.get("tool_choice");
         if (choice == null || choice.isNull()) {
