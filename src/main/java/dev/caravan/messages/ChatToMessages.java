@@ -76,7 +76,10 @@ public final class ChatToMessages {
         }
     }
 
-    /** Anthropic usage: input_tokens without cache reads and writes, which are reported beside it. */
+    /**
+     * Anthropic usage: input_tokens without cache reads and writes, which are reported beside it; the gateway's
+     * {@code cost} when the usage carries it (the end of a stream).
+     */
     public static ObjectNode usage(Usage u) {
         ObjectNode n = Json.NODES.objectNode();
         long prompt = u == null ? 0 : u.prompt();
@@ -86,6 +89,13 @@ public final class ChatToMessages {
         n.put("output_tokens", u == null ? 0 : u.completion());
         n.put("cache_creation_input_tokens", written);
         n.put("cache_read_input_tokens", cached);
+        if (u != null && u.extra().containsKey("cost")) {
+            // a stream's final usage, priced by the gateway (as in chat's usage chunk)
+            n.set("cost", u.extra().get("cost"));
+            if (u.extra().containsKey("cost_details")) {
+                n.set("cost_details", u.extra().get("cost_details"));
+            }
+        }
         return n;
     }
 }

@@ -215,6 +215,10 @@ class MessagesRouteTest extends MoneyTestSupport {
         assertThat(row.get("completion_tokens")).isEqualTo(100L);
         assertThat(decimal(row.get("cost_usd"))).isEqualByComparingTo("0.0045");
         assertThat(row.get("model_requested")).isEqualTo("anthropic/claude-sonnet-4-5");
+        HttpResponse<String> metrics = adminGet("/metrics");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body().lines().filter(l -> l.contains("endpoint=\"messages\"")
+                && l.contains("provider=\"anthropic\"")).toList()).isNotEmpty();
     }
 
     @Test
@@ -226,6 +230,10 @@ class MessagesRouteTest extends MoneyTestSupport {
         HttpResponse<String> r = messages(k.secret(), Fixtures.text(dir, "request.json"));
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).endsWith("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+        List<Fixtures.Ev> events = Fixtures.events(r.body());
+        // gpt-4o: 60 x 2.5 + 40 x 10 USD per million
+        assertThat(events.get(events.size() - 2).data().at("/usage/cost").decimalValue())
+                .isEqualByComparingTo("0.00055");
         await().atMost(10, TimeUnit.SECONDS).until(() -> rows(k.id()).size() == 1);
         Map<String, Object> row = rows(k.id()).get(0);
         assertThat(row.get("endpoint")).isEqualTo("messages");
