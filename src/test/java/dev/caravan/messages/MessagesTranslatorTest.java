@@ -60,11 +60,11 @@ class MessagesTranslatorTest {
         assertThat(out.at("/tool_choice/function/name").asText()).isEqualTo("lookup");
         assertThat(out.get("reasoning_effort").asText()).isEqualTo("medium");
         ObjectNode low = json("{}");
-        MessagesToChat.thinking(json("{\"type\":\"enabled\",\"budget_tokens\":1024}"), low);
+        MessagesOptions.thinking(json("{\"type\":\"enabled\",\"budget_tokens\":1024}"), low);
         ObjectNode high = json("{}");
-        MessagesToChat.thinking(json("{\"type\":\"enabled\",\"budget_tokens\":32000}"), high);
+        MessagesOptions.thinking(json("{\"type\":\"enabled\",\"budget_tokens\":32000}"), high);
         ObjectNode off = json("{}");
-        MessagesToChat.thinking(json("{\"type\":\"disabled\"}"), off);
+        MessagesOptions.thinking(json("{\"type\":\"disabled\"}"), off);
         assertThat(List.of(low.path("reasoning_effort").asText(), high.path("reasoning_effort").asText()))
                 .containsExactly("low", "high");
         assertThat(off.has("reasoning_effort")).isFalse();
