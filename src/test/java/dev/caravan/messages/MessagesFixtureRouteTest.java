@@ -25,7 +25,8 @@ import dev.caravan.testing.StubUpstream;
  * the path ({@code case.json}) and that the provider received exactly {@code upstream-request.json}, then replays
  * {@code upstream-response.*}; the client must get {@code expected.*}. anthropic/* cases are native: the body goes
  * up as sent (model replaced) and the reply, or every stream event byte for byte, comes back as Anthropic sent it.
- * Other providers are translated both ways. {@code -Dfixtures.record=true} writes missing upstream-request and
+ * Other providers are translated both ways. An upstream error ({@code case.json} status) must reach the client in
+ * Anthropic's envelope with that status. {@code -Dfixtures.record=true} writes missing upstream-request and
  * expected files (review them before committing).
  */
 class MessagesFixtureRouteTest extends GatewayTestSupport {
@@ -52,7 +53,8 @@ class MessagesFixtureRouteTest extends GatewayTestSupport {
                 .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(request));
         meta.path("clientHeaders").fields().forEachRemaining(h -> b.header(h.getKey(), h.getValue().asText()));
         HttpResponse<String> r = send(b.build());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        int status = meta.path("status").asInt(200);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
 
         StubUpstream.Recorded up = stub.lastRequest();
         assertThat(stub.requests()).hasSize(1);
@@ -69,6 +71,12 @@ class MessagesFixtureRouteTest extends GatewayTestSupport {
         assertThat(json(up.body())).as("what the provider received").isEqualTo(Fixtures.json(dir,
                 "upstream-request.json"));
 
+        if (status != 200) {
+            // an upstream error: Anthropic's envelope with the provider's status and message
+            Fixtures.record(dir, "expected.json", Fixtures.pretty(json(r.body())));
+            assertThat(json(r.body())).isEqualTo(Fixtures.json(dir, "expected.json"));
+            return;
+        }
         if (json(request).path("stream").asBoolean()) {
             assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("text/event-stream");
             Fixtures.record(dir, "expected.sse", r.body());
