@@ -272,6 +272,26 @@ class MessagesRouteTest extends MoneyTestSupport {
     }
 
     @Test
+    void aStreamAnswered529BeforeAnyEventFailsOverToo() {
+        stub.always((req, reply) -> {
+            if (req.path().startsWith("/anthropic/")) {
+                reply.json(529, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":"
+                        + "\"Overloaded\"}}");
+            } else {
+                reply.sse(dev.caravan.testing.FixtureReplay.events(Fixtures.text(
+                        Path.of("src/test/resources/fixtures/messages/openai-text-stream"), "upstream-response.sse")),
+                        0);
+            }
+        });
+        HttpResponse<String> r = messages(KEY, "{\"model\":\"caravan/code\",\"max_tokens\":5,\"stream\":true,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Count to ten.\"}]}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("x-caravan-attempts").orElseThrow()).contains("m-claude=", "m-gpt=");
+        assertThat(Fixtures.events(r.body())).extracting(Fixtures.Ev::event).endsWith("message_delta",
+                "message_stop");
+    }
+
+    @Test
     void aFailureAfterTheFirstEventEndsTheStreamWithAnErrorEvent() {
         stub.always((req, reply) -> {
             reply.startStream(200);
