@@ -26,6 +26,11 @@ public final class MessagesRequestParser implements Processor {
     /** The prefix of model ids served natively (the client's body passes through). */
     public static final String NATIVE_PREFIX = "anthropic/";
 
+    /** Top-level fields translated for other providers; any other is listed in x-caravan-dropped-params. */
+    static final java.util.Set<String> TRANSLATED = java.util.Set.of("model", "max_tokens", "messages", "system",
+            "stream", "temperature", "top_p", "top_k", "stop_sequences", "tools", "tool_choice", "thinking",
+            "metadata", "output_config", "cache_control");
+
     @Override
     public void process(Exchange exchange) throws Exception {
         ChatCall call = exchange.getProperty(ChatCall.PROPERTY, ChatCall.class);
@@ -39,6 +44,14 @@ public final class MessagesRequestParser implements Processor {
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("The request could not be read: " + e.getOriginalMessage(), null,
                     "invalid_request");
+        }
+        if (!nativeModel) {
+            // fields the chat translation has no place for (service_tier, container, mcp_servers, ...)
+            body.fieldNames().forEachRemaining(f -> {
+                if (!TRANSLATED.contains(f)) {
+                    call.dropped(f);
+                }
+            });
         }
         call.request(chat, request);
         call.clientBody(body);

@@ -67,6 +67,11 @@ class MessagesFixtureRouteTest extends GatewayTestSupport {
             assertThat(up.header("anthropic-beta")).isEqualTo(meta.path("clientHeaders").path("anthropic-beta")
                     .asText(null));
         }
+        java.util.Set<String> dropped = new java.util.TreeSet<>();
+        meta.path("dropped").forEach(n -> dropped.add(n.asText()));
+        assertThat(new java.util.TreeSet<>(List.of(r.headers().firstValue("x-caravan-dropped-params").orElse("")
+                .split(",")))).as("x-caravan-dropped-params").isEqualTo(dropped.isEmpty()
+                        ? new java.util.TreeSet<>(List.of("")) : dropped);
         Fixtures.record(dir, "upstream-request.json", Fixtures.pretty(json(up.body())));
         assertThat(json(up.body())).as("what the provider received").isEqualTo(Fixtures.json(dir,
                 "upstream-request.json"));
