@@ -112,6 +112,11 @@ public class CaravanConfiguration implements CamelConfiguration {
         // POST /v1/embeddings (routes/api-embeddings.camel.yaml and the providers' embeddings branches)
         r.bind("embeddingsRequestParser", new dev.caravan.embeddings.EmbeddingsRequestParser());
         r.bind("embeddingsRefusal", new dev.caravan.embeddings.EmbeddingsRefusal());
+        // POST /v1/messages and /v1/messages/count_tokens (routes/api-messages.camel.yaml)
+        r.bind("messagesRequestParser", new dev.caravan.messages.MessagesRequestParser());
+        r.bind("messagesReply", new dev.caravan.messages.MessagesReply());
+        r.bind("messagesCountTokens", new dev.caravan.messages.CountTokens());
+        r.bind("messagesCountTokensReply", new dev.caravan.messages.CountTokensReply());
         r.bind("openAiEmbeddingsRequestTranslator",
                 new dev.caravan.provider.openai.OpenAiEmbeddingsRequestTranslator());
         r.bind("openAiEmbeddingsResponseTranslator",

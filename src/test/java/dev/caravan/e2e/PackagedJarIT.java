@@ -121,6 +121,21 @@ class PackagedJarIT {
     }
 
     @Test
+    void messagesThroughTheAnthropicSdk() {
+        com.anthropic.client.AnthropicClient client = com.anthropic.client.okhttp.AnthropicOkHttpClient.builder()
+                .apiKey(KEY).baseUrl("http://127.0.0.1:" + port).maxRetries(0).build();
+        try {
+            com.anthropic.models.messages.Message m = client.messages().create(
+                    com.anthropic.models.messages.MessageCreateParams.builder().model("openai/gpt-4o-mini")
+                            .maxTokens(16).addUserMessage("hi").build());
+            assertThat(m.content().get(0).text().orElseThrow().text()).isEqualTo("from the jar");
+            assertThat(m.usage().outputTokens()).isEqualTo(3);
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
     void aProviderWithoutKeyNamesTheVariableToSet() throws Exception {
         HttpResponse<String> r = chat("groq/llama-3.3-70b-versatile");
         assertThat(r.statusCode()).isEqualTo(503);
