@@ -35,4 +35,18 @@ public final class Json {
 
     private Json() {
     }
+
+    /**
+     * Reads a client's request body. Jackson detects the encoding of bytes; a body starting with NUL bytes is taken
+     * for UTF-16/32 and fails with a {@link java.io.CharConversionException}, which is reported here as the parse
+     * error it is (so every API answers it with 400, not 500).
+     */
+    public static com.fasterxml.jackson.databind.JsonNode readRequest(java.io.InputStream in)
+            throws java.io.IOException {
+        try {
+            return MAPPER.readTree(in);
+        } catch (java.io.CharConversionException e) {
+            throw new com.fasterxml.jackson.core.JsonParseException(null, "the body is not UTF-8 text");
+        }
+    }
 }

@@ -53,11 +53,7 @@ public final class EmbeddingsRequestParser implements Processor {
     private static ObjectNode read(Exchange exchange) throws Exception {
         JsonNode root;
         try (InputStream in = exchange.getMessage().getBody(InputStream.class)) {
-            root = in == null ? null : Json.MAPPER.readTree(in);
-        } catch (java.io.CharConversionException e) {
-            // bytes Jackson's encoding detection took for UTF-16/32 (leading NUL bytes) and could not decode
-            throw ApiException.badRequest("The request body is not valid JSON: it must be UTF-8 text.", null,
-                    "invalid_json");
+            root = in == null ? null : Json.readRequest(in);
         } catch (JsonProcessingException e) {
             String msg = e.getOriginalMessage();
             throw ApiException.badRequest("The request body is not valid JSON: "

@@ -32,11 +32,7 @@ public final class ChatRequestParser implements Processor {
         ChatCall call = exchange.getProperty(ChatCall.PROPERTY, ChatCall.class);
         JsonNode root;
         try (InputStream in = exchange.getMessage().getBody(InputStream.class)) {
-            root = in == null ? null : Json.MAPPER.readTree(in);
-        } catch (java.io.CharConversionException e) {
-            // bytes Jackson's encoding detection took for UTF-16/32 (leading NUL bytes) and could not decode
-            throw ApiException.badRequest("The request body is not valid JSON: it must be UTF-8 text.", null,
-                    "invalid_json");
+            root = in == null ? null : Json.readRequest(in);
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("The request body is not valid JSON: " + location(e), null,
                     "invalid_json");

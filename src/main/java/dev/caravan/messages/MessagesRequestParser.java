@@ -62,7 +62,7 @@ public final class MessagesRequestParser implements Processor {
     private static ObjectNode read(Exchange exchange) throws Exception {
         JsonNode root;
         try (InputStream in = exchange.getMessage().getBody(InputStream.class)) {
-            root = in == null ? null : Json.MAPPER.readTree(in);
+            root = in == null ? null : Json.readRequest(in);
         } catch (JsonProcessingException e) {
             String msg = e.getOriginalMessage();
             throw ApiException.badRequest("The request body is not valid JSON: "

@@ -175,6 +175,7 @@ class BadInputTest extends GatewayTestSupport {
     @ParameterizedTest
     @CsvSource({"/v1/chat/completions", "/v1/embeddings"})
     void nulBytesBeforeTheJsonGetA400(String path) {
+        // (the Anthropic-compatible endpoints are covered by HostileRequestsTest's envelope check)
         assertEnvelope(post(path, "\0\0\0{\"model\":\"openai/x\"}"), 400, "invalid_json");
     }
 

@@ -35,6 +35,11 @@ public final class HostileRequests {
             new Target("POST", "/v1/embeddings", "openai",
                     "{\"model\":\"openai/text-embedding-3-small\",\"input\":[\"first\",\"second\"],"
                             + "\"encoding_format\":\"float\"}"),
+            new Target("POST", "/v1/messages", "anthropic",
+                    "{\"model\":\"openai/gpt-4o-mini\",\"max_tokens\":16,\"system\":\"be brief\","
+                            + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]}]}"),
+            new Target("POST", "/v1/messages/count_tokens", "anthropic",
+                    "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"),
             new Target("GET", "/v1/models", "openai", null),
             new Target("GET", "/v1/models/openai/gpt-4o-mini", "openai", null));
 
