@@ -1,18 +1,15 @@
 package dev.caravan.provider.openai;
 
-import java.io.IOException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
-import dev.caravan.api.Json;
 import dev.caravan.api.Usage;
 import dev.caravan.embeddings.EmbeddingVectors;
 import dev.caravan.embeddings.EmbeddingsRequest;
 import dev.caravan.embeddings.EmbeddingsResult;
-import dev.caravan.error.ErrorMapper;
 import dev.caravan.error.ProviderUnavailable;
 import dev.caravan.gateway.ChatCall;
 import dev.caravan.provider.ChatResult;
@@ -40,25 +37,7 @@ public final class OpenAiEmbeddingsResponseTranslator implements Processor {
 
     /** Pure: the client answer for an upstream reply to {@code req}, or the exception it maps to. */
     public static EmbeddingsResult translate(String provider, UpstreamResponse r, EmbeddingsRequest req) {
-        if (!r.ok()) {
-            throw ErrorMapper.fromUpstream(provider, r.status(), r.retryAfterSeconds(),
-                    ErrorMapper.parseOpenAiStyle(r.body()));
-        }
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(r.body());
-        } catch (IOException e) {
-            root = null;
-        }
-        if (!(root instanceof ObjectNode tree)) {
-            throw new ProviderUnavailable(provider, ProviderUnavailable.Reason.SERVER_ERROR, r.status(), null,
-                    "the reply was not a JSON object");
-        }
-        if (tree.has("error") && !tree.has("data")) {
-            JsonNode code = tree.path("error").path("code");
-            int status = code.isInt() && code.asInt() >= 400 && code.asInt() < 600 ? code.asInt() : 502;
-            throw ErrorMapper.fromUpstream(provider, status, null, ErrorMapper.parseOpenAiStyle(tree));
-        }
+        ObjectNode tree = OpenAiReplies.object(provider, r, "data");
         if (!tree.path("data").isArray()) {
             throw new ProviderUnavailable(provider, ProviderUnavailable.Reason.SERVER_ERROR, r.status(), null,
                     "the reply had no data array");

@@ -9,7 +9,6 @@ import org.apache.camel.Processor;
 
 import dev.caravan.api.Json;
 import dev.caravan.api.Usage;
-import dev.caravan.error.ErrorMapper;
 import dev.caravan.error.ProviderUnavailable;
 import dev.caravan.provider.ChatResult;
 import dev.caravan.provider.ProviderConfig;
@@ -35,26 +34,7 @@ public final class OpenAiResponseTranslator implements Processor {
 
     /** Pure: the client answer for an upstream reply, or the exception it maps to. */
     public static ChatResult translate(String provider, UpstreamResponse r, OpenAiQuirks q) {
-        if (!r.ok()) {
-            throw ErrorMapper.fromUpstream(provider, r.status(), r.retryAfterSeconds(),
-                    ErrorMapper.parseOpenAiStyle(r.body()));
-        }
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(r.body());
-        } catch (IOException e) {
-            throw new ProviderUnavailable(provider, ProviderUnavailable.Reason.SERVER_ERROR, r.status(), null,
-                    "the reply was not JSON");
-        }
-        if (!(root instanceof ObjectNode tree)) {
-            throw new ProviderUnavailable(provider, ProviderUnavailable.Reason.SERVER_ERROR, r.status(), null,
-                    "the reply was not a JSON object");
-        }
-        if (tree.has("error") && !tree.has("choices")) {
-            JsonNode code = tree.path("error").path("code");
-            int status = code.isInt() && code.asInt() >= 400 && code.asInt() < 600 ? code.asInt() : 502;
-            throw ErrorMapper.fromUpstream(provider, status, null, ErrorMapper.parseOpenAiStyle(tree));
-        }
+        ObjectNode tree = OpenAiReplies.object(provider, r, "choices");
         normalizeChoices(tree, q);
         return new ChatResult(tree, usageOf(tree));
     }
