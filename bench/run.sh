@@ -15,7 +15,7 @@ BENCH="$(pwd)"
 H="$BENCH/harness"
 source "$H/lib/common.sh"
 
-SCENARIOS="${SCENARIOS:-c1 c32 c128 slow128 sse32 sse200 chain32 messages32}"
+SCENARIOS="${SCENARIOS:-c1 c32 c128 slow128 sse32 sse200 chain32 messages32 embeddings32}"
 WARMUP="${WARMUP:-60}"   # 30 s left the JIT compiling inside some measured windows (RESULTS.md §4)
 DURATION="${DURATION:-20}"
 CARAVAN_PORT="${CARAVAN_PORT:-18080}"
@@ -58,6 +58,8 @@ caravan() { # scenario
     sse200)  run caravan-sse-200 $c --stream --body requests/mocksse-stream.json --conns 200 ;;
     # POST /v1/messages (Anthropic body) to the same OpenAI-compatible mock: the edge translation both ways
     messages32) run caravan-messages-c32 $c --path /v1/messages --body requests/messages.json --conns 32 ;;
+    # POST /v1/embeddings (one input, a 1536-float vector back) passed through to the same mock
+    embeddings32) run caravan-embeddings-c32 $c --path /v1/embeddings --body requests/embeddings.json --conns 32 ;;
     # a 3-deployment failover chain whose first two breakers are open (they open on the first request)
     chain32) curl -s -o /dev/null -H "Authorization: Bearer $KEY" -H 'content-type: application/json' \
                -d @requests/chain3.json "http://127.0.0.1:$CARAVAN_PORT/v1/chat/completions"
@@ -82,7 +84,7 @@ if [ -z "${NO_PORTKEY:-}" ]; then
       slow128) run portkey-50ms-c128 $p --header-file "$BENCH_STATE/portkey/openai-delayed.headers" --conns 128 --baseline-url "http://127.0.0.1:$MOCK_DELAYED_PORT" ;;
       sse32)   run portkey-sse-32 $p --header-file "$BENCH_STATE/portkey/openai-stream.headers" --stream --conns 32 ;;
       sse200)  run portkey-sse-200 $p --header-file "$BENCH_STATE/portkey/openai-stream.headers" --stream --conns 200 ;;
-      chain32|messages32) ;;
+      chain32|messages32|embeddings32) ;;
     esac
   done
 fi
