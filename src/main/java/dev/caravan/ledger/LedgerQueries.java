@@ -23,19 +23,22 @@ public final class LedgerQueries {
             "model_requested", "provider", "provider", "deployment", "deployment", "day", "usage_day", "tags", "tags");
 
     /** The spend measures, summed over {@link #ROWS}. */
-    private static final String MEASURES = "COALESCE(SUM(n), 0) AS requests, COALESCE(SUM(cost), 0) AS total_cost, "
-            + "COALESCE(SUM(unknown), 0) AS unknown_cost, COALESCE(SUM(saved), 0) AS total_saved, "
-            + "COALESCE(SUM(prompt), 0) AS prompt, COALESCE(SUM(completion), 0) AS completion, "
-            + "COALESCE(SUM(hits), 0) AS hits, COALESCE(SUM(errs), 0) AS errors";
-    private static final String GROUP_COLUMNS = "key_id, tenant, tags, model_requested, provider, deployment, usage_day";
+    private static final String MEASURES = "COALESCE(SUM(m_calls), 0) AS requests, "
+            + "COALESCE(SUM(m_cost), 0) AS total_cost, COALESCE(SUM(m_unpriced), 0) AS unknown_cost, "
+            + "COALESCE(SUM(m_saved), 0) AS total_saved, COALESCE(SUM(m_prompt), 0) AS prompt, "
+            + "COALESCE(SUM(m_completion), 0) AS completion, COALESCE(SUM(m_hits), 0) AS hits, "
+            + "COALESCE(SUM(m_errors), 0) AS errors";
+    private static final String GROUP_COLUMNS = "key_id, tenant, tags, model_requested, provider, deployment, "
+            + "usage_day";
     /**
      * Detailed rows of {@code [since, until)} and rolled-up days whose start lies in that range (retention,
      * {@link LedgerRetention}), as one row set with the same measures; {@code %s} are the filters of each side.
      */
-    private static final String ROWS = "(SELECT " + GROUP_COLUMNS + ", 1 AS n, cost_usd AS cost, "
-            + "CASE WHEN cost_usd IS NULL THEN 1 ELSE 0 END AS unknown, saved_usd AS saved, prompt_tokens AS prompt, "
-            + "completion_tokens AS completion, CASE WHEN cache_hit THEN 1 ELSE 0 END AS hits, "
-            + "CASE WHEN status >= 400 THEN 1 ELSE 0 END AS errs FROM caravan_ledger WHERE ts_ms >= ? AND ts_ms < ?%s"
+    private static final String ROWS = "(SELECT " + GROUP_COLUMNS + ", 1 AS m_calls, cost_usd AS m_cost, "
+            + "CASE WHEN cost_usd IS NULL THEN 1 ELSE 0 END AS m_unpriced, saved_usd AS m_saved, "
+            + "prompt_tokens AS m_prompt, completion_tokens AS m_completion, "
+            + "CASE WHEN cache_hit THEN 1 ELSE 0 END AS m_hits, CASE WHEN status >= 400 THEN 1 ELSE 0 END AS m_errors "
+            + "FROM caravan_ledger WHERE ts_ms >= ? AND ts_ms < ?%s"
             + " UNION ALL SELECT " + GROUP_COLUMNS + ", requests, cost_usd, unknown_cost_requests, saved_usd, "
             + "prompt_tokens, completion_tokens, cache_hits, errors FROM caravan_ledger_daily "
             + "WHERE usage_day >= ? AND usage_day < ?%s) spend_rows";

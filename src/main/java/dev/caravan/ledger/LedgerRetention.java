@@ -120,7 +120,9 @@ public final class LedgerRetention implements Processor {
         LocalDate day;
         while ((day = oldestDayBefore(cutoff)) != null) {
             long[] done = rollUpDay(day);
-            days++;
+            if (done[0] > 0) { // 0: another replica rolled this day up while this one waited for the lock
+                days++;
+            }
             rows += done[0];
             groups += (int) done[1];
         }
@@ -227,7 +229,8 @@ public final class LedgerRetention implements Processor {
     /** Waits for the other replicas' roll-up transactions (H2: up to its lock timeout, then fails the run). */
     private static void lock(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id FROM caravan_ledger_rollup_lock WHERE id = 1 FOR UPDATE"); ResultSet rs = ps.executeQuery()) {
+                "SELECT id FROM caravan_ledger_rollup_lock WHERE id = 1 FOR UPDATE");
+                ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 throw new SQLException("caravan_ledger_rollup_lock has no row 1 (migration V5)");
             }
