@@ -72,9 +72,14 @@ class LedgerRetentionTest {
 
     /** {@code n} calls spread over 2026-10-01 .. 2026-11-11, every kind of value the spend API sums. */
     static List<LedgerRow> rows(int n, long seed) {
+        return rows(n, seed, LocalDate.parse("2026-10-01"), 42);
+    }
+
+    /** {@code n} calls spread over {@code days} days from {@code first}. */
+    static List<LedgerRow> rows(int n, long seed, LocalDate first, int days) {
         Random rnd = new Random(seed);
-        long from = Instant.parse("2026-10-01T00:00:00Z").toEpochMilli();
-        long span = Instant.parse("2026-11-12T00:00:00Z").toEpochMilli() - from;
+        long from = LedgerRetention.startMs(first);
+        long span = days * 86_400_000L;
         List<LedgerRow> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String model = MODELS[rnd.nextInt(MODELS.length)];
