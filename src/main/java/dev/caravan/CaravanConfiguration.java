@@ -107,7 +107,8 @@ public class CaravanConfiguration implements CamelConfiguration {
         r.bindAsPrototype("weightedChain", WeightedLoadBalancer.class, WeightedLoadBalancer::new);
         r.bindAsPrototype("leastLatencyChain", LeastLatencyLoadBalancer.class, LeastLatencyLoadBalancer::new);
         r.bindAsPrototype("lowestCostChain", LowestCostLoadBalancer.class, LowestCostLoadBalancer::new);
-        r.bind("deploymentsView", new DeploymentsView(deployments));
+        r.bind("deploymentsView", new DeploymentsView(deployments,
+                dev.caravan.routing.ReplicaId.resolve(pc.resolveProperty("caravan.replica.id").orElse(""))));
         r.bind("openAiResponseTranslator", new OpenAiResponseTranslator());
         // POST /v1/embeddings (routes/api-embeddings.camel.yaml and the providers' embeddings branches)
         r.bind("embeddingsRequestParser", new dev.caravan.embeddings.EmbeddingsRequestParser());

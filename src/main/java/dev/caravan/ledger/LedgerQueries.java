@@ -22,12 +22,26 @@ public final class LedgerQueries {
     public static final Map<String, String> GROUPS = Map.of("key", "key_id", "tenant", "tenant", "model",
             "model_requested", "provider", "provider", "deployment", "deployment", "day", "usage_day", "tags", "tags");
 
-    private static final String MEASURES = "COUNT(*) AS requests, COALESCE(SUM(cost_usd), 0) AS total_cost, "
-            + "SUM(CASE WHEN cost_usd IS NULL THEN 1 ELSE 0 END) AS unknown_cost, "
-            + "COALESCE(SUM(saved_usd), 0) AS total_saved, COALESCE(SUM(prompt_tokens), 0) AS prompt, "
-            + "COALESCE(SUM(completion_tokens), 0) AS completion, "
-            + "SUM(CASE WHEN cache_hit THEN 1 ELSE 0 END) AS hits, "
-            + "SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors";
+    /** The spend measures, summed over {@link #ROWS}. */
+    private static final String MEASURES = "COALESCE(SUM(m_calls), 0) AS requests, "
+            + "COALESCE(SUM(m_cost), 0) AS total_cost, COALESCE(SUM(m_unpriced), 0) AS unknown_cost, "
+            + "COALESCE(SUM(m_saved), 0) AS total_saved, COALESCE(SUM(m_prompt), 0) AS prompt, "
+            + "COALESCE(SUM(m_completion), 0) AS completion, COALESCE(SUM(m_hits), 0) AS hits, "
+            + "COALESCE(SUM(m_errors), 0) AS errors";
+    private static final String GROUP_COLUMNS = "key_id, tenant, tags, model_requested, provider, deployment, "
+            + "usage_day";
+    /**
+     * Detailed rows of {@code [since, until)} and rolled-up days whose start lies in that range (retention,
+     * {@link LedgerRetention}), as one row set with the same measures; {@code %s} are the filters of each side.
+     */
+    private static final String ROWS = "(SELECT " + GROUP_COLUMNS + ", 1 AS m_calls, cost_usd AS m_cost, "
+            + "CASE WHEN cost_usd IS NULL THEN 1 ELSE 0 END AS m_unpriced, saved_usd AS m_saved, "
+            + "prompt_tokens AS m_prompt, completion_tokens AS m_completion, "
+            + "CASE WHEN cache_hit THEN 1 ELSE 0 END AS m_hits, CASE WHEN status >= 400 THEN 1 ELSE 0 END AS m_errors "
+            + "FROM caravan_ledger WHERE ts_ms >= ? AND ts_ms < ?%s"
+            + " UNION ALL SELECT " + GROUP_COLUMNS + ", requests, cost_usd, unknown_cost_requests, saved_usd, "
+            + "prompt_tokens, completion_tokens, cache_hits, errors FROM caravan_ledger_daily "
+            + "WHERE usage_day >= ? AND usage_day < ?%s) spend_rows";
 
     private final Database db;
 
@@ -35,14 +49,22 @@ public final class LedgerQueries {
         this.db = db;
     }
 
-    /** Spend of {@code key:<id>} or {@code tenant:<name>} since the start of {@code from} (UTC), in 10^-10 USD. */
+    /**
+     * Spend of {@code key:<id>} or {@code tenant:<name>} since the start of {@code from} (UTC), in 10^-10 USD:
+     * detailed rows and rolled-up days.
+     */
     public long spentSince(String scope, LocalDate from) {
         int colon = scope.indexOf(':');
         String column = scope.startsWith("key:") ? "key_id" : "tenant";
-        String sql = "SELECT COALESCE(SUM(cost_usd), 0) FROM caravan_ledger WHERE " + column + " = ? AND ts_ms >= ?";
+        String sql = "SELECT (SELECT COALESCE(SUM(cost_usd), 0) FROM caravan_ledger WHERE " + column
+                + " = ? AND ts_ms >= ?) + (SELECT COALESCE(SUM(cost_usd), 0) FROM caravan_ledger_daily WHERE "
+                + column + " = ? AND usage_day >= ?)";
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, scope.substring(colon + 1));
+            String name = scope.substring(colon + 1);
+            ps.setString(1, name);
             ps.setLong(2, from.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli());
+            ps.setString(3, name);
+            ps.setDate(4, java.sql.Date.valueOf(from));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return dev.caravan.money.Money.units(rs.getBigDecimal(1));
@@ -63,16 +85,22 @@ public final class LedgerQueries {
             }
             cols.add(col);
         }
-        StringBuilder where = new StringBuilder(" FROM caravan_ledger WHERE ts_ms >= ? AND ts_ms < ?");
-        List<Object> args = new ArrayList<>(List.of(since.toEpochMilli(), until.toEpochMilli()));
+        StringBuilder filters = new StringBuilder();
+        List<Object> filterArgs = new ArrayList<>();
         if (tenant != null) {
-            where.append(" AND tenant = ?");
-            args.add(tenant);
+            filters.append(" AND tenant = ?");
+            filterArgs.add(tenant);
         }
         if (keyId != null) {
-            where.append(" AND key_id = ?");
-            args.add(keyId);
+            filters.append(" AND key_id = ?");
+            filterArgs.add(keyId);
         }
+        List<Object> args = new ArrayList<>(List.of(since.toEpochMilli(), until.toEpochMilli()));
+        args.addAll(filterArgs);
+        args.add(java.sql.Date.valueOf(firstDayFrom(since)));
+        args.add(java.sql.Date.valueOf(firstDayFrom(until)));
+        args.addAll(filterArgs);
+        String where = " FROM " + String.format(ROWS, filters, filters);
         try (Connection c = db.connection()) {
             SpendReport.Line total = query(c, "SELECT " + MEASURES + where, args, List.of(), List.of()).get(0);
             List<SpendReport.Line> rows = cols.isEmpty() ? List.of()
@@ -80,6 +108,12 @@ public final class LedgerQueries {
                             + String.join(", ", cols) + " ORDER BY total_cost DESC, requests DESC", args, by, cols);
             return new SpendReport(List.copyOf(by), since, until, total, rows);
         }
+    }
+
+    /** The first UTC day starting at or after {@code t}: a rolled-up day is in a range when its start is. */
+    static LocalDate firstDayFrom(Instant t) {
+        LocalDate d = LocalDate.ofInstant(t, ZoneOffset.UTC);
+        return d.atStartOfDay(ZoneOffset.UTC).toInstant().equals(t) ? d : d.plusDays(1);
     }
 
     private static List<SpendReport.Line> query(Connection c, String sql, List<Object> args, List<String> names,

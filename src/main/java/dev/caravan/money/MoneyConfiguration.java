@@ -32,6 +32,7 @@ import dev.caravan.ledger.JdbcLedgerWriter;
 import dev.caravan.ledger.Ledger;
 import dev.caravan.ledger.LedgerBatches;
 import dev.caravan.ledger.LedgerQueries;
+import dev.caravan.ledger.LedgerRetention;
 import dev.caravan.ops.health.ReadinessCheck;
 import dev.caravan.ops.health.TimedProbe;
 import dev.caravan.ops.metrics.GatewayMetrics;
@@ -103,6 +104,7 @@ public final class MoneyConfiguration {
         r.bind("adminGuard", new AdminGuard(prop(pc, "caravan.admin.key", "")));
         r.bind("adminKeys", new AdminKeysApi(keys, budgets, budgets::forget, clock));
         r.bind("adminSpend", new AdminSpendApi(queries, metrics, clock));
+        r.bind("ledgerRetention", new LedgerRetention(db, intProp(pc, "caravan.ledger.retention-days", 0), clock));
 
         boolean watch = Boolean.parseBoolean(prop(pc, "caravan.reload.enabled", "true"));
         addServices(ctx, db, dbProbe, ledger, alerts, catalog, events, listener, watch);
@@ -123,6 +125,7 @@ public final class MoneyConfiguration {
         r.bind("adminSpend", off);
         r.bind("ledger", pass);
         r.bind("ledgerBatches", new LedgerBatches());
+        r.bind("ledgerRetention", (Processor) exchange -> { });
         pc.addInitialProperty("caravan.ledger.aggregate-ms", "500");
     }
 

@@ -1,6 +1,7 @@
 package dev.caravan.routing;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -10,7 +11,11 @@ import org.apache.camel.Processor;
 import dev.caravan.api.Json;
 import dev.caravan.gateway.HttpReplies;
 
-/** {@code GET /admin/deployments}: every deployment with its breaker state, counters and latency. */
+/**
+ * {@code GET /admin/deployments}: every deployment with its breaker state, counters and latency, as this replica
+ * sees them: breakers are per replica ({@code "breaker_scope": "replica"}, {@code "replica_id"}; why:
+ * docs/operations.md, "Breakers are per replica").
+ */
 public final class DeploymentsView implements Processor {
 
     public record View(String id, String provider, String model, String state, float failureRate,
@@ -18,10 +23,15 @@ public final class DeploymentsView implements Processor {
             double weight) {
     }
 
-    private final DeploymentRegistry registry;
+    /** Breaker state lives in each replica's memory: one replica's open breaker does not open another's. */
+    public static final String BREAKER_SCOPE = "replica";
 
-    public DeploymentsView(DeploymentRegistry registry) {
+    private final DeploymentRegistry registry;
+    private final String replicaId;
+
+    public DeploymentsView(DeploymentRegistry registry, String replicaId) {
         this.registry = registry;
+        this.replicaId = replicaId;
     }
 
     @Override
@@ -32,6 +42,10 @@ public final class DeploymentsView implements Processor {
                     d.getSlowCallRate(), d.getBufferedCalls(), d.getFailedCalls(), d.getNotPermittedCalls(),
                     Math.round(d.getLatencyEwmaMillis() * 10) / 10.0, d.getWeight()));
         }
-        HttpReplies.json(exchange, 200, Json.MAPPER.writeValueAsBytes(Map.of("deployments", out)), Map.of());
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("breaker_scope", BREAKER_SCOPE);
+        reply.put("replica_id", replicaId);
+        reply.put("deployments", out);
+        HttpReplies.json(exchange, 200, Json.MAPPER.writeValueAsBytes(reply), Map.of());
     }
 }

@@ -334,6 +334,8 @@ class FailoverRouteTest extends GatewayTestSupport {
         assertThat(r.statusCode()).isEqualTo(200);
         List<String> ids = json(r.body()).findValuesAsText("id");
         assertThat(ids).contains("a", "b", "br", "r", "small");
+        assertThat(json(r.body()).get("breaker_scope").asText()).isEqualTo("replica");
+        assertThat(json(r.body()).get("replica_id").asText()).isNotBlank();
         Object state = ManagementFactory.getPlatformMBeanServer().getAttribute(
                 new ObjectName("dev.caravan:type=deployments,name=\"b\""), "State");
         assertThat(state).isEqualTo("CLOSED");
