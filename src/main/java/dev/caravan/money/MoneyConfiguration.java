@@ -37,6 +37,7 @@ import dev.caravan.ops.health.TimedProbe;
 import dev.caravan.ops.metrics.GatewayMetrics;
 import dev.caravan.provider.ProviderRegistry;
 import dev.caravan.routing.CatalogModelFacts;
+import dev.caravan.state.SharedState;
 
 /**
  * Wires keys and money: the price catalog, virtual keys (composed with the keys from configuration), admission
@@ -80,11 +81,15 @@ public final class MoneyConfiguration {
         JdbcKeyStore keys = new JdbcKeyStore(db, clock);
         r.bind("keyStore", keys);
         LedgerQueries queries = new LedgerQueries(db);
-        InMemoryBudgetStore budgets = new InMemoryBudgetStore(queries::spentSince);
-        RateLimiter limiter = new InMemoryRateLimiter();
+        ResponseCache cache = cache(pc);
+        // in memory, or shared by every replica in Redis (caravan.state.redis-url)
+        SharedState state = SharedState.configure(ctx, gateway.registry(), new InMemoryRateLimiter(),
+                new InMemoryBudgetStore(queries::spentSince), queries::spentSince, cache);
+        RateLimiter limiter = state.limiter();
+        BudgetStore budgets = state.budgets();
         MoneySettings settings = settings(pc);
         Meter meter = new Meter(catalog, clock);
-        CacheStep cacheStep = new CacheStep(cache(pc), metrics, gateway);
+        CacheStep cacheStep = new CacheStep(cache, metrics, gateway);
         Admission admission = new Admission(settings, meter, limiter, budgets,
                 TenantPolicies.from(withPrefix(pc, TenantPolicies.PREFIX)), cacheStep, metrics, clock);
         if (r.lookupByName("providerRegistry") instanceof ProviderRegistry providers) {
@@ -101,7 +106,7 @@ public final class MoneyConfiguration {
         MeteringListener listener = new MeteringListener(meter, limiter, budgets, alerts, ledger, settings, metrics,
                 clock);
         r.bind("adminGuard", new AdminGuard(prop(pc, "caravan.admin.key", "")));
-        r.bind("adminKeys", new AdminKeysApi(keys, budgets, budgets::forget, clock));
+        r.bind("adminKeys", new AdminKeysApi(keys, budgets, state.budgetChanged(), clock));
         r.bind("adminSpend", new AdminSpendApi(queries, metrics, clock));
 
         boolean watch = Boolean.parseBoolean(prop(pc, "caravan.reload.enabled", "true"));
