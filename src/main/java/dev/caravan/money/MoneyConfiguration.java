@@ -80,6 +80,7 @@ public final class MoneyConfiguration {
         ReadinessCheck.register(ctx, "ledger", dbProbe);
         JdbcKeyStore keys = new JdbcKeyStore(db, clock);
         r.bind("keyStore", keys);
+        keys.refreshEvery(intProp(pc, "caravan.keys.refresh-ms", 5000));
         LedgerQueries queries = new LedgerQueries(db);
         ResponseCache cache = cache(pc);
         // in memory, or shared by every replica in Redis (caravan.state.redis-url)
@@ -189,6 +190,9 @@ public final class MoneyConfiguration {
                 @Override
                 protected void doStop() {
                     catalog.stop();
+                    if (ctx.getRegistry().lookupByName("keyStore") instanceof JdbcKeyStore keys) {
+                        keys.stopRefresh();
+                    }
                     alerts.close();
                     dbProbe.close();
                     db.close();
