@@ -34,16 +34,37 @@ public final class ResponseCache {
     public record Answer(byte[] body, Usage usage, Cost cost, String provider, String upstreamModel) {
     }
 
+    /**
+     * A second level shared by replicas (Redis): the first level (this replica's Caffeine) is asked first, the
+     * second on a miss; what the second level holds is JSON ({@link CachedAnswer}), with its own expiry.
+     */
+    public interface SecondLevel {
+        /** The stored value, or null when absent or unreachable (a miss). */
+        byte[] get(String key);
+
+        /** Stores a value for {@code ttl}; never waits. */
+        void put(String key, byte[] value, Duration ttl);
+    }
+
     private static final Set<String> NOT_PART_OF_KEY = Set.of("stream", "stream_options");
 
-    private final Cache<String, Answer> cache;
+    private final Cache<String, CachedAnswer> cache;
+    private final Duration ttl;
+    private volatile SecondLevel second;
 
     public ResponseCache(long maxEntries, long maxBytes, Duration ttl) {
         long floor = Math.max(1, maxBytes / Math.max(1, maxEntries));
+        this.ttl = ttl;
         this.cache = Caffeine.newBuilder().maximumWeight(maxBytes)
-                .weigher((String k, Answer a) -> (int) Math.min(Integer.MAX_VALUE, Math.max(floor,
-                        a.body().length + 256L)))
-                .expireAfterWrite(ttl).build();
+                .weigher((String k, CachedAnswer a) -> (int) Math.min(Integer.MAX_VALUE, Math.max(floor,
+                        a.answer().body().length + 256L)))
+                .expireAfter(CachedAnswer.EXPIRY).build();
+    }
+
+    /** Adds a second level; entries found there live in the first level only as long as they had left there. */
+    public ResponseCache secondLevel(SecondLevel level) {
+        this.second = level;
+        return this;
     }
 
     public static String key(String tenant, ObjectNode request) {
@@ -78,11 +99,30 @@ public final class ResponseCache {
     }
 
     public Answer get(String key) {
-        return cache.getIfPresent(key);
+        CachedAnswer a = cache.getIfPresent(key);
+        if (a != null) {
+            return a.answer();
+        }
+        SecondLevel l2 = second;
+        byte[] stored = l2 == null ? null : l2.get(key);
+        if (stored == null) {
+            return null;
+        }
+        CachedAnswer found = CachedAnswer.read(stored);
+        if (found == null || found.expiresAtMs() <= System.currentTimeMillis()) {
+            return null;
+        }
+        cache.put(key, found);
+        return found.answer();
     }
 
     public void put(String key, Answer answer) {
-        cache.put(key, answer);
+        CachedAnswer a = new CachedAnswer(answer, System.currentTimeMillis() + ttl.toMillis());
+        cache.put(key, a);
+        SecondLevel l2 = second;
+        if (l2 != null) {
+            l2.put(key, a.write(), ttl);
+        }
     }
 
     public long size() {

@@ -26,7 +26,12 @@ import dev.caravan.db.Database;
 
 /**
  * Virtual keys in the {@code caravan_keys} table, with every key also held in memory (by id and by hash) so that
- * authentication never touches the database. Writes go to the database first, then to memory.
+ * authentication of a known key never touches the database. Writes go to the database first, then to memory.
+ *
+ * <p>Replicas sharing one database: a key created on another replica is not in this one's memory, so a hash not
+ * found in memory is looked up in the database once and kept; a hash the database does not know either is
+ * remembered as unknown for {@link #UNKNOWN_FOR} (at most {@link #UNKNOWN_MAX} of them), so that a client
+ * repeating a wrong key costs at most one query per hash and period.
  */
 public final class JdbcKeyStore implements KeyStore {
 
@@ -38,6 +43,13 @@ public final class JdbcKeyStore implements KeyStore {
     private final Clock clock;
     private final Map<String, VirtualKey> byId = new ConcurrentHashMap<>();
     private final Map<String, Found> byHash = new ConcurrentHashMap<>();
+    private volatile java.util.concurrent.ScheduledExecutorService refresher;
+
+    static final java.time.Duration UNKNOWN_FOR = java.time.Duration.ofSeconds(5);
+    static final int UNKNOWN_MAX = 10_000;
+    private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> unknown =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(UNKNOWN_MAX)
+                    .expireAfterWrite(UNKNOWN_FOR).build();
 
     public JdbcKeyStore(Database db, Clock clock) {
         this.db = db;
@@ -78,7 +90,80 @@ public final class JdbcKeyStore implements KeyStore {
 
     @Override
     public Optional<Found> byHash(String hash) {
+        Found f = byHash.get(hash);
+        if (f != null || unknown.getIfPresent(hash) != null) {
+            return Optional.ofNullable(f);
+        }
+        Optional<VirtualKey> stored = readByHash(hash);
+        if (stored.isEmpty()) {
+            unknown.put(hash, Boolean.TRUE);
+            return Optional.empty();
+        }
+        synchronized (this) {
+            // a local write of the same key since the read wins
+            if (!byId.containsKey(stored.get().id())) {
+                index(stored.get());
+            }
+        }
         return Optional.ofNullable(byHash.get(hash));
+    }
+
+    /**
+     * Re-reads, every {@code everyMs}, the keys changed since the last read (by any replica: revocations, limits,
+     * budgets), so that a change made on one replica reaches the others within that time. 0 = never.
+     */
+    public void refreshEvery(long everyMs) {
+        if (everyMs <= 0 || refresher != null) {
+            return;
+        }
+        refresher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "caravan-keys-refresh");
+            t.setDaemon(true);
+            return t;
+        });
+        refresher.scheduleWithFixedDelay(this::refreshChanged, everyMs, everyMs,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    public void stopRefresh() {
+        if (refresher != null) {
+            refresher.shutdownNow();
+        }
+    }
+
+    /** Reads the keys updated since the newest one known (with a margin for clocks of other replicas). */
+    void refreshChanged() {
+        long since = byId.values().stream().mapToLong(k -> k.updatedAt().toEpochMilli()).max().orElse(0) - 10_000;
+        try (Connection c = db.connection();
+                PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM caravan_keys WHERE updated_at >= ?")) {
+            ps.setLong(1, since);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    VirtualKey k = read(rs);
+                    synchronized (this) {
+                        VirtualKey mine = byId.get(k.id());
+                        if (mine == null || mine.updatedAt().isBefore(k.updatedAt())) {
+                            index(k);
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            // the database is unreachable: the next refresh tries again, keys in memory keep working
+        }
+    }
+
+    private Optional<VirtualKey> readByHash(String hash) {
+        try (Connection c = db.connection();
+                PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM caravan_keys WHERE key_hash = ?")) {
+            ps.setString(1, hash);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            // the database is down: an unknown key stays unknown (401), known keys go on working from memory
+            return Optional.empty();
+        }
     }
 
     @Override
@@ -118,6 +203,7 @@ public final class JdbcKeyStore implements KeyStore {
     }
 
     private void index(VirtualKey k) {
+        unknown.invalidate(k.keyHash());
         byId.put(k.id(), k);
         byHash.put(k.keyHash(), new Found(k, k.principal()));
     }

@@ -17,8 +17,11 @@ public interface BudgetStore {
     record Limit(String scope, Budget budget) {
     }
 
-    /** A reservation: what it reserved, where. */
-    record Reservation(List<Limit> limits, long units) {
+    /** A reservation: what it reserved, where; {@code id} names it in a shared backend (null: in memory). */
+    record Reservation(List<Limit> limits, long units, String id) {
+        public Reservation(List<Limit> limits, long units) {
+            this(limits, units, null);
+        }
     }
 
     /** The state of one scope in its current period. */

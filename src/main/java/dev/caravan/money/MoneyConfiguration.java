@@ -38,6 +38,7 @@ import dev.caravan.ops.health.TimedProbe;
 import dev.caravan.ops.metrics.GatewayMetrics;
 import dev.caravan.provider.ProviderRegistry;
 import dev.caravan.routing.CatalogModelFacts;
+import dev.caravan.state.SharedState;
 
 /**
  * Wires keys and money: the price catalog, virtual keys (composed with the keys from configuration), admission
@@ -80,12 +81,17 @@ public final class MoneyConfiguration {
         ReadinessCheck.register(ctx, "ledger", dbProbe);
         JdbcKeyStore keys = new JdbcKeyStore(db, clock);
         r.bind("keyStore", keys);
+        keys.refreshEvery(intProp(pc, "caravan.keys.refresh-ms", 5000));
         LedgerQueries queries = new LedgerQueries(db);
-        InMemoryBudgetStore budgets = new InMemoryBudgetStore(queries::spentSince);
-        RateLimiter limiter = new InMemoryRateLimiter();
+        ResponseCache cache = cache(pc);
+        // in memory, or shared by every replica in Redis (caravan.state.redis-url)
+        SharedState state = SharedState.configure(ctx, gateway.registry(), new InMemoryRateLimiter(),
+                new InMemoryBudgetStore(queries::spentSince), queries::spentSince, cache);
+        RateLimiter limiter = state.limiter();
+        BudgetStore budgets = state.budgets();
         MoneySettings settings = settings(pc);
         Meter meter = new Meter(catalog, clock);
-        CacheStep cacheStep = new CacheStep(cache(pc), metrics, gateway);
+        CacheStep cacheStep = new CacheStep(cache, metrics, gateway);
         Admission admission = new Admission(settings, meter, limiter, budgets,
                 TenantPolicies.from(withPrefix(pc, TenantPolicies.PREFIX)), cacheStep, metrics, clock);
         if (r.lookupByName("providerRegistry") instanceof ProviderRegistry providers) {
@@ -102,7 +108,7 @@ public final class MoneyConfiguration {
         MeteringListener listener = new MeteringListener(meter, limiter, budgets, alerts, ledger, settings, metrics,
                 clock);
         r.bind("adminGuard", new AdminGuard(prop(pc, "caravan.admin.key", "")));
-        r.bind("adminKeys", new AdminKeysApi(keys, budgets, budgets::forget, clock));
+        r.bind("adminKeys", new AdminKeysApi(keys, budgets, state.budgetChanged(), clock));
         r.bind("adminSpend", new AdminSpendApi(queries, metrics, clock));
         r.bind("ledgerRetention", new LedgerRetention(db, intProp(pc, "caravan.ledger.retention-days", 0), clock));
 
@@ -187,6 +193,9 @@ public final class MoneyConfiguration {
                 @Override
                 protected void doStop() {
                     catalog.stop();
+                    if (ctx.getRegistry().lookupByName("keyStore") instanceof JdbcKeyStore keys) {
+                        keys.stopRefresh();
+                    }
                     alerts.close();
                     dbProbe.close();
                     db.close();

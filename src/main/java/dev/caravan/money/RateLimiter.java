@@ -18,8 +18,14 @@ public interface RateLimiter {
             long resetTokensMs) {
     }
 
-    /** What a call took, to be corrected with the real token count when it ends. */
-    record Ticket(List<Limit> limits, long tokens, long atMillis) {
+    /**
+     * What a call took, to be corrected with the real token count when it ends. {@code shared}: counted in the
+     * shared backend (its clock in {@code atMillis}), not in this replica's memory.
+     */
+    record Ticket(List<Limit> limits, long tokens, long atMillis, boolean shared) {
+        public Ticket(List<Limit> limits, long tokens, long atMillis) {
+            this(limits, tokens, atMillis, false);
+        }
     }
 
     /**

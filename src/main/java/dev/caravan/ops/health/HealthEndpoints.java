@@ -50,10 +50,23 @@ public final class HealthEndpoints {
         return q != null && (q.equals("full") || q.startsWith("full=") || q.contains("&full")) ? "full" : null;
     }
 
+    /** Features that serve in a lesser mode ({@link ReadinessCheck#degradedWhen}): listed, still ready. */
+    private void degraded(ObjectNode body) {
+        ArrayNode list = null;
+        for (ReadinessCheck c : context.getRegistry().findByType(ReadinessCheck.class)) {
+            String why = c.degraded();
+            if (why != null) {
+                list = list == null ? body.putArray("degraded") : list;
+                list.addObject().put("id", c.getId()).put("message", Secrets.scrub(why));
+            }
+        }
+    }
+
     private void reply(Exchange exchange, Collection<HealthCheck.Result> results) {
         boolean up = context.isStarted() && results.stream().allMatch(r -> r.getState() != HealthCheck.State.DOWN);
         ObjectNode body = Json.NODES.objectNode();
         body.put("status", up ? "UP" : "DOWN");
+        degraded(body);
         ArrayNode checks = body.putArray("checks");
         List<HealthCheck.Result> sorted = new ArrayList<>(results);
         sorted.sort(Comparator.comparing((HealthCheck.Result r) -> r.getState() != HealthCheck.State.DOWN)

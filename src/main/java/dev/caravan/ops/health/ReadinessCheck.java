@@ -20,10 +20,29 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 public final class ReadinessCheck extends AbstractHealthCheck {
 
     private final Callable<String> probe;
+    private volatile Callable<String> degraded = () -> null;
 
     public ReadinessCheck(String id, Callable<String> probe) {
         super("caravan", id);
         this.probe = probe;
+    }
+
+    /**
+     * A second probe for a condition that leaves the replica ready but serving less well (shared state lost and
+     * served on local counters): {@code /ready} stays 200 and lists it under {@code degraded}.
+     */
+    public ReadinessCheck degradedWhen(Callable<String> probe) {
+        this.degraded = probe;
+        return this;
+    }
+
+    /** Why this feature is degraded, or null when it is not. */
+    public String degraded() {
+        try {
+            return degraded.call();
+        } catch (Exception e) {
+            return e.getClass().getSimpleName();
+        }
     }
 
     /** Binds a readiness check under the bean name {@code readiness.<id>}; returns it. */
