@@ -58,7 +58,7 @@ caravan() { # scenario
     sse200)  run caravan-sse-200 $c --stream --body requests/mocksse-stream.json --conns 200 ;;
     # POST /v1/messages (Anthropic body) to the same OpenAI-compatible mock: the edge translation both ways
     messages32) run caravan-messages-c32 $c --path /v1/messages --body requests/messages.json --conns 32 ;;
-    # POST /v1/embeddings (one input, a 1536-float vector back) passed through to the same mock
+    # POST /v1/embeddings (one input, a 256-float vector back) passed through to the same mock
     embeddings32) run caravan-embeddings-c32 $c --path /v1/embeddings --body requests/embeddings.json --conns 32 ;;
     # a 3-deployment failover chain whose first two breakers are open (they open on the first request)
     chain32) curl -s -o /dev/null -H "Authorization: Bearer $KEY" -H 'content-type: application/json' \
