@@ -87,6 +87,9 @@ final class ResponsesTools {
         if (tools != null && tools.isArray() && !tools.isEmpty()) {
             ArrayNode out = chat.putArray("tools");
             for (JsonNode t : tools) {
+                if (!"function".equals(t.path("type").asText())) {
+                    continue; // refused by ResponsesGate before a translated provider sees the request
+                }
                 ObjectNode ct = out.addObject();
                 ct.put("type", "function");
                 ObjectNode fn = ct.putObject("function");
