@@ -160,8 +160,9 @@ public final class ResponseObjects {
         long in = u.path("prompt_tokens").asLong(0);
         long out = u.path("completion_tokens").asLong(0);
         r.put("input_tokens", in);
-        r.putObject("input_tokens_details").put("cached_tokens",
-                u.path("prompt_tokens_details").path("cached_tokens").asLong(0));
+        ObjectNode inDetails = r.putObject("input_tokens_details");
+        inDetails.put("cached_tokens", u.path("prompt_tokens_details").path("cached_tokens").asLong(0));
+        inDetails.put("cache_write_tokens", u.path("prompt_tokens_details").path("cache_write_tokens").asLong(0));
         r.put("output_tokens", out);
         r.putObject("output_tokens_details").put("reasoning_tokens",
                 u.path("completion_tokens_details").path("reasoning_tokens").asLong(0));
@@ -187,9 +188,11 @@ public final class ResponseObjects {
         long in = u.path("input_tokens").asLong();
         long out = u.path("output_tokens").asLong(0);
         long cached = u.path("input_tokens_details").path("cached_tokens").asLong(0);
+        long written = u.path("input_tokens_details").path("cache_write_tokens").asLong(0);
         long reasoning = u.path("output_tokens_details").path("reasoning_tokens").asLong(0);
         return new Usage(in, out, u.path("total_tokens").asLong(in + out),
-                cached > 0 ? new Usage.PromptDetails(cached, null, null, null) : null,
+                cached > 0 || written > 0 ? new Usage.PromptDetails(cached, written > 0 ? written : null, null, null)
+                        : null,
                 reasoning > 0 ? new Usage.CompletionDetails(reasoning, null, null, null, null) : null, null);
     }
 }
