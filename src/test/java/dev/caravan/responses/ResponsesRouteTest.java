@@ -59,7 +59,7 @@ class ResponsesRouteTest extends MoneyTestSupport {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"openai-native-text", "openai-native-function-call-stream", "anthropic-text",
+    @ValueSource(strings = {"openai-native-text", "openai-native-text-stream", "openai-native-function-call-stream", "anthropic-text",
             "anthropic-function-call-stream", "gemini-text-stream", "gemini-function-call-output"})
     void recordedCases(String c) throws IOException {
         reply(c);
@@ -132,6 +132,20 @@ class ResponsesRouteTest extends MoneyTestSupport {
         JsonNode secondBody = json(second.body());
         assertThat(secondBody.path("previous_response_id").asText()).isEqualTo(id);
         assertThat(secondBody.at("/output/0/content/0/text").asText()).isEqualTo("Hello again.");
+
+        // and back to the native provider: the stored conversation replaces previous_response_id upstream
+        reply("openai-native-text");
+        HttpResponse<String> third = create("""
+                {"model":"openai/gpt-4o-mini","previous_response_id":"%s","input":"And of Spain?"}"""
+                .formatted(secondBody.path("id").asText()));
+        assertThat(third.statusCode()).as(third.body()).isEqualTo(200);
+        JsonNode nativeUp = json(stub.lastRequest().body());
+        assertThat(nativeUp.has("previous_response_id")).isFalse();
+        assertThat(nativeUp.path("store").asBoolean(true)).isFalse();
+        assertThat(nativeUp.path("input").size()).isEqualTo(5);
+        assertThat(nativeUp.path("input").toString()).contains("And of Italy?").contains("Hello again.")
+                .contains("And of Spain?").doesNotContain("\"id\"");
+        assertThat(json(third.body()).path("previous_response_id").asText()).isEqualTo(secondBody.path("id").asText());
 
         HttpResponse<String> del = call(KEY, "DELETE", "/v1/responses/" + id, null);
         assertThat(del.statusCode()).as(del.body()).isEqualTo(200);
