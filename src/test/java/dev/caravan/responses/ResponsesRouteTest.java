@@ -118,6 +118,10 @@ class ResponsesRouteTest extends MoneyTestSupport {
         HttpResponse<String> got = call(KEY, "GET", "/v1/responses/" + id, null);
         assertThat(got.statusCode()).as(got.body()).isEqualTo(200);
         assertThat(json(got.body()).path("output")).isEqualTo(firstBody.path("output"));
+        HttpResponse<String> items = call(KEY, "GET", "/v1/responses/" + id + "/input_items", null);
+        assertThat(items.statusCode()).as(items.body()).isEqualTo(200);
+        assertThat(json(items.body()).path("object").asText()).isEqualTo("list");
+        assertThat(json(items.body()).at("/data/0/content/0/text").asText()).isEqualTo("What is the capital of France?");
 
         stub.always((req, r) -> r.json(200, ANTHROPIC_HI));
         HttpResponse<String> second = create("""
@@ -277,6 +281,24 @@ class ResponsesRouteTest extends MoneyTestSupport {
         assertThat(events.get(0)).startsWith("event: response.created");
         assertThat(r.body()).contains("event: response.output_text.delta").contains("Partial");
         assertThat(events.get(events.size() - 1)).startsWith("event: response.failed");
+        assertThat(r.body()).doesNotContain("response.completed");
+    }
+
+    @Test
+    void aNativeStreamThatFailsIsForwardedAndEndsAsAFailure() {
+        String created = "{\"type\":\"response.created\",\"sequence_number\":0,\"response\":{\"id\":\"resp_n1\","
+                + "\"object\":\"response\",\"created_at\":1,\"status\":\"in_progress\",\"model\":\"gpt-4o-mini\","
+                + "\"output\":[]}}";
+        String failed = "{\"type\":\"response.failed\",\"sequence_number\":1,\"response\":{\"id\":\"resp_n1\","
+                + "\"object\":\"response\",\"created_at\":1,\"status\":\"failed\",\"model\":\"gpt-4o-mini\","
+                + "\"output\":[],\"error\":{\"code\":\"server_error\",\"message\":\"The model failed.\"}}}";
+        stub.always((req, r) -> r.sse(List.of(StubUpstream.event("response.created", created),
+                StubUpstream.event("response.failed", failed)), 5));
+        HttpResponse<String> r = create("{\"model\":\"openai/gpt-4o-mini\",\"input\":\"hi\",\"stream\":true}");
+        List<String> events = ResponsesFixtures.events(r.body());
+        assertThat(events.get(0)).isEqualTo(StubUpstream.event("response.created", created));
+        assertThat(events.get(1)).isEqualTo(StubUpstream.event("response.failed", failed));
+        assertThat(events.get(events.size() - 1)).startsWith("event: error").contains("The model failed.");
         assertThat(r.body()).doesNotContain("response.completed");
     }
 }
