@@ -32,6 +32,9 @@ public final class ApiGuard implements Processor {
     /** Exchange property holding the id in {@code /v1/models/{id}} and {@code /v1/responses/{id}}. */
     public static final String PATH_ID = ENDPOINT + ".path";
 
+    /** Exchange property holding the request's HTTP method (the request headers are dropped). */
+    public static final String METHOD = ENDPOINT + ".method";
+
     record Endpoint(String name, Set<String> methods, boolean auth, boolean jsonBody, ErrorFormat format) {
         Endpoint(String name, String method, boolean auth, boolean jsonBody, ErrorFormat format) {
             this(name, Set.of(method), auth, jsonBody, format);
@@ -120,6 +123,7 @@ public final class ApiGuard implements Processor {
         }
         call.endpoint(ep.name());
         exchange.setProperty(ENDPOINT, ep.name());
+        exchange.setProperty(METHOD, method);
         if (ep.jsonBody()) {
             String ct = kept.get("content-type");
             if (ct == null || !ct.toLowerCase(java.util.Locale.ROOT).trim().startsWith("application/json")) {

@@ -38,7 +38,8 @@ class PackagedJarIT {
     @BeforeAll
     void start() throws Exception {
         stub = new StubUpstream();
-        stub.always((req, reply) -> reply.json(200, req.path().endsWith("/embeddings") ? EMBEDDINGS : """
+        stub.always((req, reply) -> reply.json(200, req.path().endsWith("/embeddings") ? EMBEDDINGS
+                : req.path().endsWith("/responses") ? RESPONSE : """
                 {"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,
                  "message":{"role":"assistant","content":"from the jar"},"logprobs":null,"finish_reason":"stop"}],
                  "usage":{"prompt_tokens":1,"completion_tokens":3,"total_tokens":4}}"""));
@@ -115,6 +116,34 @@ class PackagedJarIT {
                             .model("openai/text-embedding-3-small").input("from the jar").build());
             assertThat(r.data().get(0).embedding()).containsExactly(0.5f, -1.0f, 0.25f, 0.0f);
             assertThat(r.usage().promptTokens()).isEqualTo(2);
+        } finally {
+            client.close();
+        }
+    }
+
+    /** An OpenAI Response object, as the Responses API sends it. */
+    static final String RESPONSE = """
+            {"id":"resp_jar1","object":"response","created_at":1741476542,"status":"completed","error":null,
+             "incomplete_details":null,"instructions":null,"max_output_tokens":null,"model":"gpt-4o-mini",
+             "output":[{"id":"msg_1","type":"message","status":"completed","role":"assistant",
+               "content":[{"type":"output_text","annotations":[],"text":"from the jar"}]}],
+             "parallel_tool_calls":true,"previous_response_id":null,"reasoning":{"effort":null,"summary":null},
+             "store":false,"temperature":1.0,"text":{"format":{"type":"text"}},"tool_choice":"auto","tools":[],
+             "top_p":1.0,"truncation":"disabled","usage":{"input_tokens":2,"input_tokens_details":{"cached_tokens":0,
+             "cache_write_tokens":0},"output_tokens":3,"output_tokens_details":{"reasoning_tokens":0},
+             "total_tokens":5},"user":null,"metadata":{}}""";
+
+    @Test
+    void responsesThroughTheOpenAiSdkAreStoredInTheJarsDatabase() {
+        com.openai.client.OpenAIClient client = com.openai.client.okhttp.OpenAIOkHttpClient.builder().apiKey(KEY)
+                .baseUrl("http://127.0.0.1:" + port + "/v1").maxRetries(0).build();
+        try {
+            com.openai.models.responses.Response r = client.responses().create(
+                    com.openai.models.responses.ResponseCreateParams.builder().model("openai/gpt-4o-mini")
+                            .input("hi").build());
+            assertThat(r.output().get(0).asMessage().content().get(0).asOutputText().text())
+                    .isEqualTo("from the jar");
+            assertThat(client.responses().retrieve(r.id()).id()).isEqualTo("resp_jar1");
         } finally {
             client.close();
         }

@@ -40,6 +40,11 @@ public final class HostileRequests {
                             + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]}]}"),
             new Target("POST", "/v1/messages/count_tokens", "anthropic",
                     "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"),
+            new Target("POST", "/v1/responses", "openai",
+                    "{\"model\":\"gemini/gemini-2.5-flash\",\"input\":\"hi\",\"instructions\":\"be brief\","
+                            + "\"max_output_tokens\":16,\"store\":false}"),
+            new Target("GET", "/v1/responses/resp_0123456789abcdef", "openai", null),
+            new Target("DELETE", "/v1/responses/resp_0123456789abcdef", "openai", null),
             new Target("GET", "/v1/models", "openai", null),
             new Target("GET", "/v1/models/openai/gpt-4o-mini", "openai", null));
 

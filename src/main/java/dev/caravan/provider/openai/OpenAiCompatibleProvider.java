@@ -16,6 +16,7 @@ public class OpenAiCompatibleProvider extends ProviderConfig {
     private String authScheme = "Bearer";
     private String chatPath = "/chat/completions";
     private String embeddingsPath = "/embeddings";
+    private String responsesPath;
     private String modelPrefix;
     private String headers;
     private String dropParams;
@@ -59,6 +60,15 @@ public class OpenAiCompatibleProvider extends ProviderConfig {
         return p == null || "none".equalsIgnoreCase(p) ? null : p;
     }
 
+    /**
+     * Path of the OpenAI Responses API after baseUrl ({@code {model}} replaced); null: the provider has none and
+     * POST /v1/responses is served through the Chat Completions translation.
+     */
+    public String responsesPath() {
+        String p = blankToNull(responsesPath);
+        return p == null || "none".equalsIgnoreCase(p) ? null : p;
+    }
+
     String modelPrefix() {
         return blankToNull(modelPrefix);
     }
@@ -85,6 +95,10 @@ public class OpenAiCompatibleProvider extends ProviderConfig {
 
     public void setEmbeddingsPath(String embeddingsPath) {
         this.embeddingsPath = embeddingsPath;
+    }
+
+    public void setResponsesPath(String responsesPath) {
+        this.responsesPath = responsesPath;
     }
 
     public void setModelPrefix(String modelPrefix) {
