@@ -102,6 +102,8 @@ class ScaleOutIT {
                 "-Dcaravan.api.port=" + api[i], "-Dcaravan.admin.port=" + admin[i], "-Dcaravan.admin.key=" + ADMIN,
                 "-Dcaravan.ledger.jdbc-url=" + jdbc, "-Dcaravan.ledger.flush-ms=200",
                 "-Dcaravan.state.redis-url=" + redisUrl, "-Dcaravan.state.redis-prefix=" + prefix,
+                // correctness under a shared, busy CI machine: a cold JVM may take more than the default 500 ms
+                "-Dcaravan.state.redis-timeout-ms=2000",
                 "-Dcaravan.provider.openai.base-url=" + stub.baseUrl() + "/v1",
                 "-Dcaravan.provider.openai.api-key=sk-upstream-scale-test-abcdefgh",
                 "-jar", new File("target/caravan.jar").getAbsolutePath());
