@@ -44,7 +44,7 @@ LUA
 one() { # label extra-java-args...
   local label="$1"; shift
   rm -rf "$WORK/data"; cp -r config "$WORK/config-$label"
-  java -Xmx512m -Dcaravan.api.host=127.0.0.1 -Dcaravan.api.port=$PORT -Dcaravan.admin.port=$ADMIN \
+  CARAVAN_ACCESS_LOG_LEVEL=OFF java -Xmx512m -Dcaravan.api.host=127.0.0.1 -Dcaravan.api.port=$PORT -Dcaravan.admin.port=$ADMIN \
     -Dcaravan.admin.key=$ADMIN_KEY -Dcaravan.data.dir="$WORK/data-$label" -Dcaravan.config.dir="$WORK/config-$label" \
     -Dcaravan.provider.openai.base-url=http://127.0.0.1:$MOCK/v1 -Dcaravan.provider.openai.api-key=sk-bench-upstream-000 \
     "$@" -jar target/caravan.jar >"$WORK/$label.log" 2>&1 &
