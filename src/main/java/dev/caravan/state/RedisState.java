@@ -36,9 +36,9 @@ import dev.caravan.support.Secrets;
 
 /**
  * One shared, asynchronous Lettuce connection to Redis and the Lua scripts of {@code classpath:redis/}. Every call
- * is bounded by {@link StateSettings#timeoutMs()}; a call that fails or times out marks Redis down, and while it is
- * down calls fail at once (no request waits for a dead server) until a background ping, once a second, finds it
- * again. A server that is down when the gateway starts is connected to as soon as it answers.
+ * is bounded by {@link StateSettings#timeoutMs()}. A lost connection, or {@link #DOWN_AFTER} timeouts in a row,
+ * mark Redis down (one slow answer under load fails only its own call); while it is down calls fail at once (no
+ * request waits for a dead server) until a background ping, once a second, finds it again. A server that is down when the gateway starts is connected to as soon as it answers.
  *
  * <p>Metrics: {@code caravan.state.redis.up} (1/0) and {@code caravan.state.fallback} (calls served on this
  * replica's counters, tag {@code concern}: limits, budgets, cache). Logs name the server by host and port only.
@@ -46,6 +46,9 @@ import dev.caravan.support.Secrets;
 public final class RedisState implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisState.class);
+
+    /** Consecutive timeouts that mark Redis down. */
+    static final int DOWN_AFTER = 3;
 
     private final StateSettings settings;
     private final RedisClient client;
@@ -56,6 +59,7 @@ public final class RedisState implements AutoCloseable {
     private MeterRegistry registry;
     private volatile StatefulRedisConnection<String, String> connection;
     private volatile boolean up;
+    private final java.util.concurrent.atomic.AtomicInteger timeouts = new java.util.concurrent.atomic.AtomicInteger();
     private volatile String problem = "not connected yet";
 
     public RedisState(StateSettings settings) {
@@ -150,20 +154,33 @@ public final class RedisState implements AutoCloseable {
             throw new StateUnavailable(problem());
         }
         try {
-            return op.apply(c.async()).get(settings.timeoutMs(), TimeUnit.MILLISECONDS);
+            T out = op.apply(c.async()).get(settings.timeoutMs(), TimeUnit.MILLISECONDS);
+            timeouts.set(0);
+            return out;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RedisNoScriptException && onNoScript != null) {
                 return call(onNoScript, null);
             }
+            if (e.getCause() instanceof io.lettuce.core.RedisCommandTimeoutException) {
+                return timedOut(e.getCause());
+            }
             down(e.getCause());
             throw new StateUnavailable(problem());
         } catch (TimeoutException e) {
-            down(e);
-            throw new StateUnavailable(problem());
+            return timedOut(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StateUnavailable("interrupted while waiting for Redis");
         }
+    }
+
+    private <T> T timedOut(Throwable e) {
+        if (timeouts.incrementAndGet() >= DOWN_AFTER) {
+            down(e);
+            throw new StateUnavailable(problem());
+        }
+        throw new StateUnavailable("shared state (Redis at " + where + ") did not answer within "
+                + settings.timeoutMs() + " ms");
     }
 
     private void down(Throwable e) {
@@ -190,6 +207,7 @@ public final class RedisState implements AutoCloseable {
             }
             c.async().ping().get(Math.max(settings.timeoutMs(), 1000), TimeUnit.MILLISECONDS);
             if (!up) {
+                timeouts.set(0);
                 up = true;
                 problem = null;
                 LOG.info("Shared state: Redis at {} connected (key prefix '{}')", where, settings.prefix());

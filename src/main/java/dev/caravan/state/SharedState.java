@@ -57,7 +57,7 @@ public record SharedState(RateLimiter limiter, BudgetStore budgets, Consumer<Str
     static StateSettings settings(PropertiesComponent pc) {
         return new StateSettings(prop(pc, "caravan.state.redis-url", ""), prop(pc, "caravan.state.redis-prefix",
                 "caravan:"), StateSettings.parseFailOpen(prop(pc, "caravan.state.redis-failure", "fail-closed")),
-                Long.parseLong(prop(pc, "caravan.state.redis-timeout-ms", "250")),
+                Long.parseLong(prop(pc, "caravan.state.redis-timeout-ms", "500")),
                 Long.parseLong(prop(pc, "caravan.state.reservation-ttl-ms", "900000")));
     }
 
