@@ -2,6 +2,8 @@ package dev.caravan.provider.openai;
 
 import java.io.IOException;
 
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
@@ -30,14 +32,25 @@ public final class OpenAiResponseTranslator implements Processor {
             return; // a stream session: nothing to translate here
         }
         OpenAiCompatibleProvider p = exchange.getProperty(ProviderConfig.PROPERTY, OpenAiCompatibleProvider.class);
-        exchange.getMessage().setBody(translate(p.name(), r, p.quirks()));
+        exchange.getMessage().setBody(translate(p.name(), r, p.quirks(), p.errorCodes()));
     }
 
     /** Pure: the client answer for an upstream reply, or the exception it maps to. */
     public static ChatResult translate(String provider, UpstreamResponse r, OpenAiQuirks q) {
+        return translate(provider, r, q, Map.of());
+    }
+
+    /**
+     * As above; {@code errorCodes} renames upstream error codes for the client (Azure's {@code content_filter}
+     * becomes OpenAI's {@code content_policy_violation}), keeping status and message.
+     */
+    public static ChatResult translate(String provider, UpstreamResponse r, OpenAiQuirks q,
+            Map<String, String> errorCodes) {
         if (!r.ok()) {
-            throw ErrorMapper.fromUpstream(provider, r.status(), r.retryAfterSeconds(),
-                    ErrorMapper.parseOpenAiStyle(r.body()));
+            ErrorMapper.UpstreamError e = ErrorMapper.parseOpenAiStyle(r.body());
+            String code = e.code() == null ? null : errorCodes.get(e.code());
+            throw ErrorMapper.fromUpstream(provider, r.status(), r.retryAfterSeconds(), code == null ? e
+                    : new ErrorMapper.UpstreamError(e.message(), e.type(), code, e.param()));
         }
         JsonNode root;
         try {
