@@ -112,7 +112,10 @@ class VertexRouteTest extends GatewayTestSupport {
         stub.always(withTokens(FixtureReplay.script(dir, vertex, 0, new CopyOnWriteArrayList<>())));
         int before = TOKENS.get();
         for (int i = 0; i < 3; i++) {
-            assertThat(chat(Fixtures.text(dir, "request.json")).statusCode()).isEqualTo(200);
+            var r = chat(Fixtures.text(dir, "request.json"));
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(json(r.body()).at("/usage/cost").isNumber()).as("priced via the vertex -> gemini fallback")
+                    .isTrue();
         }
         assertThat(TOKENS.get() - before).isLessThanOrEqualTo(1);
         assertThat(stub.requests()).extracting(StubUpstream.Recorded::path).filteredOn(p -> !p.equals("/token"))
