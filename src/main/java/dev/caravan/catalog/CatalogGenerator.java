@@ -27,13 +27,14 @@ import com.fasterxml.jackson.databind.JsonNode;
  * java -cp target/caravan.jar dev.caravan.catalog.CatalogGenerator SOURCE_DIR COMMIT DATE FACTS OUT
  * </pre>
  *
- * Provider ids become Caravan's provider names ({@code google} → {@code gemini}, {@code x-ai} → {@code xai}).
+ * Provider ids become Caravan's provider names ({@code google} → {@code gemini}, {@code x-ai} → {@code xai},
+ * {@code aws} → {@code bedrock}).
  * Qwen (DashScope) has no file of its own: its entries are OpenRouter's {@code qwen/} models. Self-hosted
  * providers (Ollama, vLLM) get a catch-all entry with no per-token charge.
  */
 public final class CatalogGenerator {
 
-    static final Map<String, String> PROVIDER_NAMES = Map.of("google", "gemini", "x-ai", "xai");
+    static final Map<String, String> PROVIDER_NAMES = Map.of("google", "gemini", "x-ai", "xai", "aws", "bedrock");
     static final List<String> SELF_HOSTED = List.of("ollama", "vllm");
     static final String DERIVED_QWEN_FROM = "openrouter";
 

@@ -99,6 +99,13 @@ public class ProviderConfig implements Processor, ProviderDescriptor, CamelConte
     protected void initProvider() {
     }
 
+    /** For providers whose address derives from other settings (e.g. a region): used when no base URL was set. */
+    protected void defaultBaseUrl(String url) {
+        if (resolvedBase == null && url != null) {
+            resolvedBase = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        }
+    }
+
     /** A property value, trimmed; empty when unset or blank. */
     protected Optional<String> prop(String key) {
         PropertiesComponent pc = camelContext.getPropertiesComponent();

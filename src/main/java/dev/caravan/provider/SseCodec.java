@@ -48,7 +48,7 @@ public final class SseCodec {
     }
 
     /** Incremental parser; not thread-safe (one per stream, fed in order). */
-    public static final class Reader {
+    public static final class Reader implements StreamDecoder {
         private final Consumer<SseEvent> sink;
         private byte[] line = new byte[256];
         private int len;
@@ -60,6 +60,7 @@ public final class SseCodec {
             this.sink = sink;
         }
 
+        @Override
         public void feed(ByteBuffer buf) {
             while (buf.hasRemaining()) {
                 byte b = buf.get();
@@ -87,6 +88,7 @@ public final class SseCodec {
         }
 
         /** End of input: a final event without its blank line is still delivered. */
+        @Override
         public void finish() {
             if (len > 0) {
                 endLine();

@@ -21,8 +21,8 @@ import dev.caravan.http.SseResponse;
 import dev.caravan.support.Secrets;
 
 /**
- * One upstream stream on its way to the client: upstream bytes → {@link SseCodec.Reader} → the provider's
- * {@link StreamTranslator} → OpenAI chunks → {@link SseResponse}. Shared by every provider.
+ * One upstream stream on its way to the client: upstream bytes → the provider's {@link StreamDecoder} (SSE by
+ * default) → its {@link StreamTranslator} → OpenAI chunks → {@link SseResponse}. Shared by every provider.
  *
  * <p>Until the first chunk exists the stream is still "undecided": a failure then completes {@link #firstChunk()}
  * exceptionally, so the route can fail over. After it, the client owns the stream and a failure ends it with an
@@ -40,7 +40,7 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
     private final long timeoutNanos;
     private final long idleNanos;
     private final ScheduledExecutorService timer;
-    private final SseCodec.Reader reader;
+    private final StreamDecoder reader;
     private final CompletableFuture<StreamSession> firstChunk = new CompletableFuture<>();
 
     private volatile Flow.Subscription subscription;
@@ -76,7 +76,7 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
         this.timeoutNanos = timeoutNanos;
         this.idleNanos = idleNanos;
         this.timer = timer;
-        this.reader = new SseCodec.Reader(this::onSse);
+        this.reader = translator.decoder(this::onSse);
     }
 
     /** Completes with this session when the first chunk is ready, exceptionally when the stream failed first. */

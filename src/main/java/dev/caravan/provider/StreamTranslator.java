@@ -6,6 +6,11 @@ package dev.caravan.provider;
  */
 public interface StreamTranslator {
 
+    /** How this provider's stream bytes become events: SSE unless the provider frames its stream otherwise. */
+    default StreamDecoder decoder(java.util.function.Consumer<SseEvent> sink) {
+        return new SseCodec.Reader(sink);
+    }
+
     void onEvent(SseEvent event, ChunkSink out) throws Exception;
 
     /** The upstream closed the connection; the translator may flush what it holds. */

@@ -21,6 +21,7 @@ import dev.caravan.error.ProviderUnavailable;
 import dev.caravan.provider.ChunkSink;
 import dev.caravan.provider.SseCodec;
 import dev.caravan.provider.SseEvent;
+import dev.caravan.provider.StreamDecoder;
 import dev.caravan.provider.StreamTranslator;
 
 /**
@@ -116,10 +117,13 @@ public final class Fixtures {
     public record Ev(String event, JsonNode data) {
     }
 
-    /** Feeds an upstream SSE body, in pieces of {@code split} bytes, through {@code t}; returns what it emitted. */
+    /**
+     * Feeds an upstream stream body (SSE, or the translator's own framing), in pieces of {@code split} bytes, through
+     * {@code t}; returns what it emitted.
+     */
     public static List<Ev> translateStream(byte[] sse, StreamTranslator t, int split) {
         Recorder rec = new Recorder();
-        SseCodec.Reader reader = new SseCodec.Reader(ev -> {
+        StreamDecoder reader = t.decoder(ev -> {
             if (!rec.ended) {
                 try {
                     t.onEvent(ev, rec);
@@ -129,7 +133,7 @@ public final class Fixtures {
             }
         });
         for (int i = 0; i < sse.length; i += split) {
-            reader.feed(java.util.Arrays.copyOfRange(sse, i, Math.min(sse.length, i + split)));
+            reader.feed(java.nio.ByteBuffer.wrap(java.util.Arrays.copyOfRange(sse, i, Math.min(sse.length, i + split))));
         }
         reader.finish();
         if (!rec.ended) {

@@ -79,9 +79,20 @@ public final class StubUpstream implements AutoCloseable {
             out.flush();
         }
 
-        /** Writes raw bytes as one HTTP chunk; false when the gateway closed the connection. */
+        /** Starts a chunked reply of another content type (e.g. a binary event stream). */
+        public void startStreamOf(int status, String contentType) throws IOException {
+            out.write(("HTTP/1.1 " + status + " " + reason(status) + "\r\ncontent-type: " + contentType
+                    + "\r\ntransfer-encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        }
+
+        /** Writes text as one HTTP chunk; false when the gateway closed the connection. */
         public boolean chunk(String text) {
-            byte[] b = text.getBytes(StandardCharsets.UTF_8);
+            return chunk(text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** Writes raw bytes as one HTTP chunk; false when the gateway closed the connection. */
+        public boolean chunk(byte[] b) {
             try {
                 out.write((Integer.toHexString(b.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.write(b);

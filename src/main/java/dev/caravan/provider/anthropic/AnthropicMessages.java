@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.caravan.api.Content;
 import dev.caravan.api.ContentPart;
-import dev.caravan.api.Json;
 import dev.caravan.api.Message;
 import dev.caravan.api.ToolCall;
 import dev.caravan.error.ApiException;
+import dev.caravan.provider.ToolArguments;
 import dev.caravan.provider.ToolCallIds;
 import dev.caravan.provider.anthropic.AnthropicWire.Block;
 import dev.caravan.provider.anthropic.AnthropicWire.Msg;
@@ -212,26 +212,10 @@ final class AnthropicMessages {
                 String name = tc.function() == null ? null : tc.function().name();
                 String args = tc.function() == null ? null : tc.function().arguments();
                 out.add(Block.toolUse(ToolCallIds.safeBase(tc.id()), name,
-                        arguments(args, "messages[" + i + "].tool_calls[" + j + "].function.arguments")));
+                        ToolArguments.object(args, "messages[" + i + "].tool_calls[" + j + "].function.arguments")));
             }
         }
         return out;
-    }
-
-    /** Tool-call arguments as the object Anthropic requires; empty means {}. */
-    static JsonNode arguments(String args, String param) {
-        if (args == null || args.isBlank()) {
-            return Json.NODES.objectNode();
-        }
-        try {
-            JsonNode n = Json.MAPPER.readTree(args);
-            if (n != null && n.isObject()) {
-                return n;
-            }
-        } catch (java.io.IOException e) {
-            // reported below
-        }
-        throw ApiException.badRequest(param + " must be a JSON object.", param, "invalid_value");
     }
 
     private static Object toolResultContent(Content c, int i, List<String> dropped) {

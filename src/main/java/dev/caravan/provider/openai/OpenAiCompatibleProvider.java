@@ -29,7 +29,16 @@ public class OpenAiCompatibleProvider extends ProviderConfig {
     private boolean assistantPrefix;
     private boolean streamUsage = true;
 
+    private String tokenUrl;
+    private String tokenScope;
+    private String clientId;
+    private String clientSecret;
+    private String tenantId;
+    private String errorCodes;
+
     private Map<String, String> fixedHeaders;
+    private Map<String, String> errorCodeMap;
+    private dev.caravan.provider.oauth.ClientCredentialsTokens tokens;
     private OpenAiQuirks quirks;
 
     @Override
@@ -40,6 +49,60 @@ public class OpenAiCompatibleProvider extends ProviderConfig {
         fixedHeaders = new LinkedHashMap<>(OpenAiQuirks.pairs(headers, ";"));
         quirks = new OpenAiQuirks(dropParams, renameParams, mapValues, setParams, roleMap, finishReasons, toolCallIds,
                 assistantPrefix, streamUsage);
+        errorCodeMap = Map.copyOf(OpenAiQuirks.pairs(errorCodes, ","));
+        tokens = key() == null ? tokens() : null;
+    }
+
+    /**
+     * OAuth2 client credentials (e.g. Entra ID for Azure OpenAI), used when no key is set and the route gives a
+     * {@code tokenUrl} and {@code tokenScope}: properties {@code caravan.provider.<p>.client-id},
+     * {@code .client-secret}, {@code .tenant-id} win over the parameters; {@code {tenant}} in the URL is replaced.
+     */
+    private dev.caravan.provider.oauth.ClientCredentialsTokens tokens() {
+        String prefix = "caravan.provider." + name() + ".";
+        String url = prop(prefix + "token-url").orElse(blankToNull(tokenUrl));
+        String scope = prop(prefix + "token-scope").orElse(blankToNull(tokenScope));
+        String id = prop(prefix + "client-id").orElse(blankToNull(clientId));
+        String secret = prop(prefix + "client-secret").orElse(blankToNull(clientSecret));
+        String tenant = prop(prefix + "tenant-id").orElse(blankToNull(tenantId));
+        if (url == null || scope == null || id == null || secret == null
+                || url.contains("{tenant}") && tenant == null) {
+            return null;
+        }
+        if (tenant != null) {
+            url = url.replace("{tenant}", java.net.URLEncoder.encode(tenant, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return new dev.caravan.provider.oauth.ClientCredentialsTokens(name(), java.net.URI.create(url), id, secret,
+                scope, TOKEN_HTTP, java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(5),
+                java.time.Duration.ofSeconds(10));
+    }
+
+    private static final java.net.http.HttpClient TOKEN_HTTP = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(10)).build();
+
+    @Override
+    public boolean configured() {
+        return super.configured() || baseUrl() != null && tokens != null;
+    }
+
+    @Override
+    public String keyHint() {
+        return super.keyHint() + (blankToNull(tokenUrl) != null
+                ? ", or caravan.provider." + name() + ".client-id/.client-secret/.tenant-id" : "");
+    }
+
+    /** The authorisation headers of one request: the key in authHeader, else a client-credentials bearer token. */
+    Map<String, String> authHeaders() {
+        if (key() != null) {
+            return Map.of(authHeader, authScheme == null || authScheme.isBlank() ? key() : authScheme.trim() + " "
+                    + key());
+        }
+        return tokens == null ? Map.of() : Map.of("Authorization", "Bearer " + tokens.token());
+    }
+
+    /** Upstream error codes renamed for the client (Azure's content_filter -> content_policy_violation). */
+    Map<String, String> errorCodes() {
+        return errorCodeMap;
     }
 
     String authHeader() {
@@ -79,6 +142,30 @@ public class OpenAiCompatibleProvider extends ProviderConfig {
 
     OpenAiQuirks quirks() {
         return quirks;
+    }
+
+    public void setTokenUrl(String tokenUrl) {
+        this.tokenUrl = tokenUrl;
+    }
+
+    public void setTokenScope(String tokenScope) {
+        this.tokenScope = tokenScope;
+    }
+
+    public void setClientId(String clientId) {
+        this.clientId = clientId;
+    }
+
+    public void setClientSecret(String clientSecret) {
+        this.clientSecret = clientSecret;
+    }
+
+    public void setTenantId(String tenantId) {
+        this.tenantId = tenantId;
+    }
+
+    public void setErrorCodes(String errorCodes) {
+        this.errorCodes = errorCodes;
     }
 
     public void setAuthHeader(String authHeader) {

@@ -43,10 +43,7 @@ public final class OpenAiEmbeddingsRequestTranslator implements Processor {
         headers.put("content-type", "application/json");
         headers.put("accept", "application/json");
         headers.put("user-agent", USER_AGENT);
-        if (p.key() != null) {
-            String scheme = p.authScheme();
-            headers.put(p.authHeader(), scheme == null || scheme.isBlank() ? p.key() : scheme.trim() + " " + p.key());
-        }
+        headers.putAll(p.authHeaders());
         headers.putAll(p.fixedHeaders());
         URI uri = URI.create(p.baseUrl() + p.embeddingsPath().replace("{model}",
                 URLEncoder.encode(model, StandardCharsets.UTF_8)));

@@ -1,6 +1,7 @@
 package dev.caravan.provider.openai;
 
 import java.io.IOException;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,9 +26,20 @@ final class OpenAiReplies {
      *                     {@code error} and without it is an error even under status 200
      */
     static ObjectNode object(String provider, UpstreamResponse r, String payloadField) {
+        return object(provider, r, payloadField, Map.of());
+    }
+
+    /**
+     * As above; {@code errorCodes} renames upstream error codes for the client (Azure's {@code content_filter}
+     * becomes OpenAI's {@code content_policy_violation}), keeping status and message.
+     */
+    static ObjectNode object(String provider, UpstreamResponse r, String payloadField,
+            Map<String, String> errorCodes) {
         if (!r.ok()) {
-            throw ErrorMapper.fromUpstream(provider, r.status(), r.retryAfterSeconds(),
-                    ErrorMapper.parseOpenAiStyle(r.body()));
+            ErrorMapper.UpstreamError e = ErrorMapper.parseOpenAiStyle(r.body());
+            String code = e.code() == null ? null : errorCodes.get(e.code());
+            throw ErrorMapper.fromUpstream(provider, r.status(), r.retryAfterSeconds(), code == null ? e
+                    : new ErrorMapper.UpstreamError(e.message(), e.type(), code, e.param()));
         }
         JsonNode root;
         try {

@@ -52,10 +52,7 @@ public final class OpenAiRequestTranslator implements Processor {
         headers.put("content-type", "application/json");
         headers.put("accept", call.isStream() ? "text/event-stream" : "application/json");
         headers.put("user-agent", USER_AGENT);
-        if (p.key() != null) {
-            String scheme = p.authScheme();
-            headers.put(p.authHeader(), scheme == null || scheme.isBlank() ? p.key() : scheme.trim() + " " + p.key());
-        }
+        headers.putAll(p.authHeaders());
         headers.putAll(p.fixedHeaders());
         URI uri = URI.create(p.baseUrl() + p.chatPath().replace("{model}",
                 URLEncoder.encode(model, StandardCharsets.UTF_8)));

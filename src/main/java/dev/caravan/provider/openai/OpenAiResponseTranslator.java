@@ -2,6 +2,8 @@ package dev.caravan.provider.openai;
 
 import java.io.IOException;
 
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
@@ -29,12 +31,21 @@ public final class OpenAiResponseTranslator implements Processor {
             return; // a stream session: nothing to translate here
         }
         OpenAiCompatibleProvider p = exchange.getProperty(ProviderConfig.PROPERTY, OpenAiCompatibleProvider.class);
-        exchange.getMessage().setBody(translate(p.name(), r, p.quirks()));
+        exchange.getMessage().setBody(translate(p.name(), r, p.quirks(), p.errorCodes()));
     }
 
     /** Pure: the client answer for an upstream reply, or the exception it maps to. */
     public static ChatResult translate(String provider, UpstreamResponse r, OpenAiQuirks q) {
-        ObjectNode tree = OpenAiReplies.object(provider, r, "choices");
+        return translate(provider, r, q, Map.of());
+    }
+
+    /**
+     * As above; {@code errorCodes} renames upstream error codes for the client (Azure's {@code content_filter}
+     * becomes OpenAI's {@code content_policy_violation}), keeping status and message.
+     */
+    public static ChatResult translate(String provider, UpstreamResponse r, OpenAiQuirks q,
+            Map<String, String> errorCodes) {
+        ObjectNode tree = OpenAiReplies.object(provider, r, "choices", errorCodes);
         normalizeChoices(tree, q);
         return new ChatResult(tree, usageOf(tree));
     }
