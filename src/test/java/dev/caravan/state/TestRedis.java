@@ -56,7 +56,7 @@ public final class TestRedis {
         }
     }
 
-    /** A started state for {@code prefix}, fail-closed, with the given reservation TTL. */
+    /** A started state for {@code prefix} (1 s timeout), with the given failure mode and reservation TTL. */
     public static RedisState state(String url, String prefix, boolean failOpen, long reservationTtlMs) {
         RedisState s = new RedisState(new StateSettings(url, prefix, failOpen, 1000, reservationTtlMs));
         s.start(null);
