@@ -5,39 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 
-import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.errors.BadRequestException;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.caravan.testing.GatewayTestSupport;
 
 /**
  * The official OpenAI Java SDK's {@code client.embeddings().create(...)} against the gateway: it asks for base64 by
  * default and decodes it, so the vectors it returns prove the encoding is OpenAI's (little-endian float32), for an
  * OpenAI-compatible pass-through and for Gemini, whose floats Caravan encodes.
  */
-class OpenAiSdkEmbeddingsTest extends GatewayTestSupport {
-
-    OpenAIClient client;
-
-    @BeforeEach
-    void setUp() {
-        stub.reset();
-        if (client == null) {
-            client = OpenAIOkHttpClient.builder().apiKey(KEY).baseUrl("http://127.0.0.1:" + port + "/v1")
-                    .maxRetries(0).build();
-        }
-    }
-
-    @AfterAll
-    void close() {
-        client.close();
-    }
+class OpenAiSdkEmbeddingsTest extends OpenAiSdkSupport {
 
     @Test
     void geminiVectorsReachTheSdkDecoded() {

@@ -6,42 +6,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseStreamEvent;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.caravan.testing.GatewayTestSupport;
 
 /**
  * The official OpenAI Java SDK's {@code client.responses()} against the gateway: create (translated to Anthropic and
  * passed through to OpenAI), streaming with text and function-call argument deltas, retrieve and delete. The SDK
  * validates the Response objects, so a missing or mistyped field fails here.
  */
-class OpenAiSdkResponsesTest extends GatewayTestSupport {
-
-    OpenAIClient client;
-
-    @BeforeEach
-    void setUp() {
-        stub.reset();
-        if (client == null) {
-            client = OpenAIOkHttpClient.builder().apiKey(KEY).baseUrl("http://127.0.0.1:" + port + "/v1")
-                    .maxRetries(0).build();
-        }
-    }
-
-    @AfterAll
-    void close() {
-        client.close();
-    }
+class OpenAiSdkResponsesTest extends OpenAiSdkSupport {
 
     @Test
     void createRetrieveAndDeleteOnATranslatedProvider() {

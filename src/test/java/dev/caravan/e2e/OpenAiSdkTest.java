@@ -3,8 +3,6 @@ package dev.caravan.e2e;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.NotFoundException;
@@ -16,34 +14,15 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.models.Model;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.caravan.testing.GatewayTestSupport;
 import dev.caravan.testing.StubUpstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The official OpenAI Java SDK, pointed at the running gateway, for non-stream, stream and tool calls. */
-class OpenAiSdkTest extends GatewayTestSupport {
-
-    OpenAIClient client;
-
-    @BeforeEach
-    void setUp() {
-        stub.reset();
-        if (client == null) {
-            client = OpenAIOkHttpClient.builder().apiKey(KEY).baseUrl("http://127.0.0.1:" + port + "/v1")
-                    .maxRetries(0).build();
-        }
-    }
-
-    @AfterAll
-    void close() {
-        client.close();
-    }
+class OpenAiSdkTest extends OpenAiSdkSupport {
 
     static final String TOOL_REPLY = """
             {"id":"chatcmpl-t","object":"chat.completion","created":1735689600,"model":"gpt-4o-mini",
