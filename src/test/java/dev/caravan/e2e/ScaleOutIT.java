@@ -47,6 +47,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ScaleOutIT {
 
     static final String ADMIN = "scale-out-admin-key-4b1d";
+    static final String PROVIDER_KEY = "sk-upstream-scale-test-abcdefgh";
     static final int CLIENTS = 64;
     // gpt-4o-mini at 0.15 / 0.60 USD per million tokens; "hi" is estimated at 10 prompt tokens, so max_tokens 1000
     // reserves 0.0006015 USD; the stub answers 10 + 200 tokens = 0.0001215 USD
@@ -95,7 +96,8 @@ class ScaleOutIT {
         admin[i] = GatewayTestSupport.freePort();
         Path work = Files.createTempDirectory("caravan-replica-" + i);
         GatewayTestSupport.copyTree(Path.of("config"), work.resolve("config"));
-        Path log = work.resolve("caravan.log");
+        // under target/test-logs, where LogSecrecyIT reads every log of the run for leaked keys
+        Path log = Files.createDirectories(Path.of("target/test-logs")).resolve("scale-out-replica-" + i + ".log");
         logs.add(log);
         String jdbc = pgBase + (pgBase.contains("?") ? "&" : "?") + "currentSchema=" + schema;
         List<String> cmd = List.of(System.getProperty("java.home") + "/bin/java", "-Xmx384m",
@@ -105,7 +107,7 @@ class ScaleOutIT {
                 // correctness under a shared, busy CI machine: a cold JVM may take more than the default 500 ms
                 "-Dcaravan.state.redis-timeout-ms=2000",
                 "-Dcaravan.provider.openai.base-url=" + stub.baseUrl() + "/v1",
-                "-Dcaravan.provider.openai.api-key=sk-upstream-scale-test-abcdefgh",
+                "-Dcaravan.provider.openai.api-key=" + PROVIDER_KEY,
                 "-jar", new File("target/caravan.jar").getAbsolutePath());
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());

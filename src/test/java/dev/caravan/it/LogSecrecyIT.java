@@ -35,7 +35,9 @@ class LogSecrecyIT {
             "adm-test-key-0123456789", // FailoverRouteTest.ADMIN_KEY
             "sk-cvn-jar-test-key-00112233445566", // PackagedJarIT.KEY
             "sk-upstream-jar-test-abcdefgh", // PackagedJarIT's provider key
-            "sk-acme-test-key-123456"); // HotReloadTest's provider key
+            "sk-acme-test-key-123456", // HotReloadTest's provider key
+            "scale-out-admin-key-4b1d", // ScaleOutIT.ADMIN (its replicas log to target/test-logs)
+            "sk-upstream-scale-test-abcdefgh"); // ScaleOutIT.PROVIDER_KEY
 
     static final Pattern KEY_SHAPED = Pattern.compile("\\bsk-[A-Za-z0-9_\\-]{12,}|(?i:bearer)\\s+[A-Za-z0-9_\\-.=]{12,}");
 
