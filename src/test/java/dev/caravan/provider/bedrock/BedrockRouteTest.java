@@ -48,7 +48,7 @@ class BedrockRouteTest extends GatewayTestSupport {
     static final String REGION = "us-west-2";
     static final AwsSessionCredentials CREDS = AwsSessionCredentials.create("AKIDEXAMPLE",
             "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "SESSION-TOKEN-EXAMPLE");
-    static final Pattern PATH = Pattern.compile("/bedrock/model/([^/]+)/(converse|converse-stream)");
+    static final Pattern PATH = Pattern.compile("/bedrock/model/([^/]+)/(converse|converse-stream|invoke)");
     static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -256,12 +256,57 @@ class BedrockRouteTest extends GatewayTestSupport {
                 .isNotEmpty();
     }
 
+    /** POST /v1/embeddings: every bedrock embeddings fixture through the routes, InvokeModel signed like Converse. */
+    @TestFactory
+    Stream<DynamicTest> everyEmbeddingsFixtureThroughTheRoutes() {
+        return Fixtures.cases("bedrock", Fixtures.EMBEDDINGS).stream().map(dir -> DynamicTest.dynamicTest(
+                dir.getFileName().toString(), () -> replayEmbeddings(dir)));
+    }
+
+    private void replayEmbeddings(Path dir) {
+        stub.reset();
+        List<String> problems = new CopyOnWriteArrayList<>();
+        stub.always(FixtureReplay.script(dir, converse, 0, problems));
+        var r = post("/v1/embeddings", Fixtures.text(dir, "request.json"));
+        assertThat(problems).as("what the upstream received").isEmpty();
+        JsonNode expected = Fixtures.json(dir, "expected.json");
+        JsonNode got = json(r.body());
+        if (!Fixtures.has(dir, "upstream-request.json")) {
+            assertThat(stub.requests()).as("refused before any upstream call").isEmpty();
+        } else {
+            String model = json(Fixtures.text(dir, "request.json")).get("model").asText().substring(8);
+            assertThat(stub.lastRequest().path()).isEqualTo("/bedrock" + BedrockEmbeddingsRequestTranslator.path(model));
+        }
+        if (expected.has("error")) {
+            assertThat(r.statusCode()).isEqualTo(expected.get("status").asInt());
+            assertThat(got.get("error")).isEqualTo(expected.get("error"));
+            return;
+        }
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        if (got.at("/usage/cost").isNumber()) {
+            assertThat(got.at("/usage/cost_details/estimated").asBoolean()).as("estimated usage is flagged")
+                    .isEqualTo(Fixtures.meta(dir).path("estimated").asBoolean());
+        }
+        ((ObjectNode) got.get("usage")).remove(List.of("cost", "cost_details"));
+        assertThat(Fixtures.normal(got)).isEqualTo(expected);
+    }
+
     @Test
-    void embeddingsAreRefusedNamingTheModel() {
-        var r = post("/v1/embeddings", """
-                {"model":"bedrock/amazon.titan-embed-text-v2:0","input":"hello"}""");
-        assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(json(r.body()).at("/error/message").asText()).contains("bedrock/amazon.titan-embed-text-v2:0");
+    void embeddingsArePricedAtTheModelsOwnRateAndAChatModelIsRefused() {
+        Path dir = Path.of("src/test/resources/fixtures/bedrock/embeddings-titan-dimensions");
+        stub.always(FixtureReplay.script(dir, converse, 0, new CopyOnWriteArrayList<>()));
+        var r = post("/v1/embeddings", Fixtures.text(dir, "request.json"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        // 8 tokens at the catalog's rate for amazon.titan-embed-text* (0.10 USD per million)
+        assertThat(json(r.body()).at("/usage/cost").decimalValue()).isEqualByComparingTo("0.0000008");
+        assertThat(signatureProblems(stub.lastRequest())).isEmpty();
+        assertThat(r.body()).doesNotContain(CREDS.secretAccessKey()).doesNotContain(CREDS.sessionToken());
+        stub.reset();
+        var chat = post("/v1/embeddings", """
+                {"model":"bedrock/amazon.nova-lite-v1:0","input":"hello"}""");
+        assertThat(chat.statusCode()).isEqualTo(400);
+        assertThat(json(chat.body()).at("/error/param").asText()).isEqualTo("model");
+        assertThat(json(chat.body()).at("/error/message").asText()).contains("bedrock/amazon.nova-lite-v1:0");
         assertThat(stub.requests()).isEmpty();
     }
 
