@@ -20,10 +20,12 @@ import dev.caravan.provider.openai.OpenAiEmbeddingsRequestTranslator;
 import dev.caravan.provider.openai.OpenAiEmbeddingsResponseTranslator;
 import dev.caravan.provider.UpstreamResponse;
 import dev.caravan.provider.bedrock.BedrockEmbeddings;
+import dev.caravan.provider.vertex.VertexEmbeddings;
 import dev.caravan.testing.Fixtures;
 
 /**
- * Every {@code embeddings-*} folder under fixtures/openai-compatible, fixtures/gemini and fixtures/bedrock: client request → upstream
+ * Every {@code embeddings-*} folder under fixtures/openai-compatible, fixtures/gemini, fixtures/bedrock and
+ * fixtures/vertex: client request → upstream
  * request (or the client's error when it cannot be sent), upstream reply → client answer (or error), with the usage
  * and whether it was estimated ({@code case.json}).
  */
@@ -53,8 +55,16 @@ class EmbeddingsTranslatorTest {
                 Wire.BEDROCK)));
     }
 
+    @TestFactory
+    Stream<DynamicTest> vertex() {
+        List<Path> cases = Fixtures.cases("vertex", Fixtures.EMBEDDINGS);
+        assertThat(cases).hasSizeGreaterThanOrEqualTo(5);
+        return cases.stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> run(dir,
+                Wire.VERTEX)));
+    }
+
     /** The upstream wire a case is translated to. */
-    enum Wire { OPENAI, GEMINI, BEDROCK }
+    enum Wire { OPENAI, GEMINI, BEDROCK, VERTEX }
 
     static JsonNode upstream(Wire wire, EmbeddingsRequest req, ObjectNode raw, String model) {
         return switch (wire) {
@@ -62,6 +72,8 @@ class EmbeddingsTranslatorTest {
             case GEMINI -> Json.MAPPER.valueToTree(GeminiEmbeddingsTranslator.toUpstream(req, model));
             case BEDROCK -> BedrockEmbeddings.toUpstream(req, model,
                     raw.path("input_type").isTextual() ? raw.get("input_type").asText() : null);
+            case VERTEX -> VertexEmbeddings.toUpstream(req, model,
+                    raw.path("task_type").isTextual() ? raw.get("task_type").asText() : null);
         };
     }
 
@@ -71,6 +83,7 @@ class EmbeddingsTranslatorTest {
             case OPENAI -> OpenAiEmbeddingsResponseTranslator.translate(provider, reply, req);
             case GEMINI -> GeminiEmbeddingsTranslator.fromUpstream(provider, reply, req, model);
             case BEDROCK -> BedrockEmbeddings.fromUpstream(provider, reply, req, model);
+            case VERTEX -> VertexEmbeddings.fromUpstream(provider, reply, req, model);
         };
     }
 
