@@ -336,6 +336,29 @@ class BedrockRouteTest extends GatewayTestSupport {
         assertThat(signatureProblems(stub.lastRequest())).isEmpty();
     }
 
+    /** Structured output through the Responses API: text.format json_schema rides the same forced tool. */
+    @Test
+    void aResponsesJsonSchemaIsAnsweredThroughTheForcedTool() {
+        Path dir = Path.of("src/test/resources/fixtures/bedrock/json-schema");
+        String reply = Fixtures.text(dir, "upstream-response.json");
+        stub.always((req, r) -> r.json(200, reply));
+        var r = post("/v1/responses", """
+                {"model":"bedrock/us.anthropic.claude-haiku-4-5-20251001-v1:0","store":false,
+                 "input":"Extract the event: Alice and Bob meet for lunch on Friday.","max_output_tokens":200,
+                 "text":{"format":{"type":"json_schema","name":"calendar_event","schema":{"type":"object",
+                   "properties":{"name":{"type":"string"},"date":{"type":"string"},
+                   "participants":{"type":"array","items":{"type":"string"}}}}}}}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(signatureProblems(stub.lastRequest())).isEmpty();
+        JsonNode sent = json(stub.lastRequest().body());
+        assertThat(sent.at("/toolConfig/toolChoice/tool/name").asText()).isEqualTo("calendar_event");
+        assertThat(sent.at("/toolConfig/tools/0/toolSpec/inputSchema/json/properties/participants/type").asText())
+                .isEqualTo("array");
+        String text = json(r.body()).at("/output/0/content/0/text").asText();
+        assertThat(json(text)).isEqualTo(json("{\"name\":\"Lunch\",\"date\":\"Friday\","
+                + "\"participants\":[\"Alice\",\"Bob\"]}"));
+    }
+
     /** A Responses field the chat translation cannot honour is refused on Bedrock, never dropped. */
     @Test
     void aBuiltInToolIsRefusedOnBedrock() {
