@@ -292,7 +292,7 @@ class BedrockRouteTest extends GatewayTestSupport {
     }
 
     @Test
-    void embeddingsArePricedAtTheModelsOwnRateAndAChatModelIsRefused() {
+    void embeddingsArePricedFromTheCatalogAndAChatModelIsRefused() {
         Path dir = Path.of("src/test/resources/fixtures/bedrock/embeddings-titan-dimensions");
         stub.always(FixtureReplay.script(dir, converse, 0, new CopyOnWriteArrayList<>()));
         var r = post("/v1/embeddings", Fixtures.text(dir, "request.json"));
