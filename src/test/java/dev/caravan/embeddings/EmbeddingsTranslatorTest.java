@@ -19,10 +19,13 @@ import dev.caravan.provider.gemini.GeminiEmbeddingsTranslator;
 import dev.caravan.provider.openai.OpenAiEmbeddingsRequestTranslator;
 import dev.caravan.provider.openai.OpenAiEmbeddingsResponseTranslator;
 import dev.caravan.provider.UpstreamResponse;
+import dev.caravan.provider.bedrock.BedrockEmbeddings;
+import dev.caravan.provider.vertex.VertexEmbeddings;
 import dev.caravan.testing.Fixtures;
 
 /**
- * Every {@code embeddings-*} folder under fixtures/openai-compatible and fixtures/gemini: client request → upstream
+ * Every {@code embeddings-*} folder under fixtures/openai-compatible, fixtures/gemini, fixtures/bedrock and
+ * fixtures/vertex: client request → upstream
  * request (or the client's error when it cannot be sent), upstream reply → client answer (or error), with the usage
  * and whether it was estimated ({@code case.json}).
  */
@@ -33,7 +36,7 @@ class EmbeddingsTranslatorTest {
         List<Path> cases = Fixtures.cases("openai-compatible", Fixtures.EMBEDDINGS);
         assertThat(cases).hasSizeGreaterThanOrEqualTo(7);
         return cases.stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> run(dir,
-                false)));
+                Wire.OPENAI)));
     }
 
     @TestFactory
@@ -41,10 +44,50 @@ class EmbeddingsTranslatorTest {
         List<Path> cases = Fixtures.cases("gemini", Fixtures.EMBEDDINGS);
         assertThat(cases).hasSizeGreaterThanOrEqualTo(6);
         return cases.stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> run(dir,
-                true)));
+                Wire.GEMINI)));
     }
 
-    static void run(Path dir, boolean gemini) {
+    @TestFactory
+    Stream<DynamicTest> bedrock() {
+        List<Path> cases = Fixtures.cases("bedrock", Fixtures.EMBEDDINGS);
+        assertThat(cases).hasSizeGreaterThanOrEqualTo(6);
+        return cases.stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> run(dir,
+                Wire.BEDROCK)));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> vertex() {
+        List<Path> cases = Fixtures.cases("vertex", Fixtures.EMBEDDINGS);
+        assertThat(cases).hasSizeGreaterThanOrEqualTo(5);
+        return cases.stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> run(dir,
+                Wire.VERTEX)));
+    }
+
+    /** The upstream wire a case is translated to. */
+    enum Wire { OPENAI, GEMINI, BEDROCK, VERTEX }
+
+    static JsonNode upstream(Wire wire, EmbeddingsRequest req, ObjectNode raw, String model) {
+        return switch (wire) {
+            case OPENAI -> OpenAiEmbeddingsRequestTranslator.translate(raw, model);
+            case GEMINI -> Json.MAPPER.valueToTree(GeminiEmbeddingsTranslator.toUpstream(req, model));
+            case BEDROCK -> BedrockEmbeddings.toUpstream(req, model,
+                    raw.path("input_type").isTextual() ? raw.get("input_type").asText() : null);
+            case VERTEX -> VertexEmbeddings.toUpstream(req, model,
+                    raw.path("task_type").isTextual() ? raw.get("task_type").asText() : null);
+        };
+    }
+
+    static EmbeddingsResult answer(Wire wire, String provider, UpstreamResponse reply, EmbeddingsRequest req,
+            String model) {
+        return switch (wire) {
+            case OPENAI -> OpenAiEmbeddingsResponseTranslator.translate(provider, reply, req);
+            case GEMINI -> GeminiEmbeddingsTranslator.fromUpstream(provider, reply, req, model);
+            case BEDROCK -> BedrockEmbeddings.fromUpstream(provider, reply, req, model);
+            case VERTEX -> VertexEmbeddings.fromUpstream(provider, reply, req, model);
+        };
+    }
+
+    static void run(Path dir, Wire wire) {
         ObjectNode raw = (ObjectNode) Fixtures.json(dir, "request.json");
         JsonNode meta = Fixtures.meta(dir);
         String model = raw.get("model").asText().substring(raw.get("model").asText().indexOf('/') + 1);
@@ -56,8 +99,7 @@ class EmbeddingsTranslatorTest {
             if ("none".equals(meta.path("embeddingsPath").asText())) {
                 throw EmbeddingsRefusal.refusal(provider, model);
             }
-            upstream = Fixtures.normal(gemini ? Json.MAPPER.valueToTree(GeminiEmbeddingsTranslator.toUpstream(req,
-                    model)) : OpenAiEmbeddingsRequestTranslator.translate(raw, model));
+            upstream = Fixtures.normal(upstream(wire, req, raw, model));
         } catch (RuntimeException e) {
             JsonNode actual = Fixtures.clientError(e);
             Fixtures.record(dir, "expected.json", Fixtures.pretty(actual));
@@ -73,8 +115,7 @@ class EmbeddingsTranslatorTest {
         UpstreamResponse reply = reply(dir, meta);
         JsonNode actual;
         try {
-            EmbeddingsResult r = gemini ? GeminiEmbeddingsTranslator.fromUpstream(provider, reply, req, model)
-                    : OpenAiEmbeddingsResponseTranslator.translate(provider, reply, req);
+            EmbeddingsResult r = answer(wire, provider, reply, req, model);
             actual = Fixtures.normal(r.result().body());
             assertThat(r.estimated()).as("estimated").isEqualTo(meta.path("estimated").asBoolean());
             assertThat(r.result().usage().prompt()).as("prompt tokens")

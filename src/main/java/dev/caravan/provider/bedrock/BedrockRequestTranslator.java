@@ -44,8 +44,8 @@ public final class BedrockRequestTranslator implements Processor {
         p.requireConfigured();
         String model = exchange.getMessage().getHeader(RouteHeaders.MODEL, String.class);
         List<String> dropped = new ArrayList<>();
-        Request body = translate(exchange.getMessage().getMandatoryBody(ChatRequest.class), model, p.settings(),
-                dropped);
+        ChatRequest in = exchange.getMessage().getMandatoryBody(ChatRequest.class);
+        Request body = translate(in, model, p.settings(), dropped);
         dropped.forEach(call::dropped);
         byte[] bytes = Json.MAPPER.writeValueAsBytes(body);
         URI uri = URI.create(p.baseUrl() + path(model, call.isStream()));
@@ -55,7 +55,7 @@ public final class BedrockRequestTranslator implements Processor {
         exchange.getMessage().setBody(new UpstreamRequest(p.name(), uri, authorize(p, uri, headers, bytes), bytes,
                 call.isStream(), p.timeoutFor(exchange), p.idle(), call.isStream()
                         ? new BedrockStreamTranslator(model, call.request().includeUsage(), System::currentTimeMillis,
-                                BedrockResponseTranslator::newId)
+                                BedrockResponseTranslator::newId, BedrockStructured.toolName(in))
                         : null));
     }
 
@@ -81,17 +81,14 @@ public final class BedrockRequestTranslator implements Processor {
             throw ApiException.badRequest("Bedrock models return one choice per request: n must be 1 for '" + model
                     + "' (got " + in.n() + ").", "n", "unsupported_value");
         }
-        if (in.responseFormat() != null && !"text".equals(in.responseFormat().type())) {
-            throw ApiException.badRequest("response_format '" + in.responseFormat().type() + "' is not supported "
-                    + "for Bedrock model '" + model + "'; describe the format in the prompt or use a tool.",
-                    "response_format", "unsupported_value");
-        }
         BedrockMessages.Converted conv = BedrockMessages.convert(in.messages(), dropped);
         boolean claude = s.reasoningModels().matches(model);
         ObjectNode additional = additional(in, claude, dropped);
         Integer budget = additional.path("thinking").path("budget_tokens").isInt()
                 ? additional.path("thinking").path("budget_tokens").asInt() : null;
-        BedrockWire.ToolConfig tools = BedrockTools.translate(in, conv.messages(), dropped);
+        BedrockWire.ToolConfig tools = BedrockStructured.toolName(in) != null
+                ? BedrockStructured.translate(in, model, budget != null, conv.messages(), dropped)
+                : BedrockTools.translate(in, conv.messages(), dropped);
         if (budget != null && tools != null && tools.toolChoice() != null && !tools.toolChoice().has("auto")) {
             throw ApiException.badRequest("Claude models cannot think while tool_choice forces a tool: use "
                     + "tool_choice 'auto' with reasoning_effort, or leave reasoning_effort out.", "tool_choice",

@@ -21,6 +21,7 @@ import dev.caravan.api.ToolCall;
 import dev.caravan.api.Usage;
 import dev.caravan.error.ErrorMapper;
 import dev.caravan.error.ProviderUnavailable;
+import dev.caravan.gateway.ChatCall;
 import dev.caravan.gateway.RouteHeaders;
 import dev.caravan.provider.ChatResult;
 import dev.caravan.provider.ProviderConfig;
@@ -42,8 +43,10 @@ public final class BedrockResponseTranslator implements Processor {
             return;
         }
         ProviderConfig p = exchange.getProperty(ProviderConfig.PROPERTY, ProviderConfig.class);
+        ChatCall call = exchange.getProperty(ChatCall.PROPERTY, ChatCall.class);
         exchange.getMessage().setBody(translate(p.name(), r, idFor(r), System.currentTimeMillis() / 1000,
-                exchange.getMessage().getHeader(RouteHeaders.MODEL, String.class)));
+                exchange.getMessage().getHeader(RouteHeaders.MODEL, String.class),
+                BedrockStructured.toolName(call.request())));
     }
 
     /** The completion id: from the reply's request id ({@code x-amzn-requestid}), else a fresh one. */
@@ -59,6 +62,15 @@ public final class BedrockResponseTranslator implements Processor {
 
     /** Pure: the client answer for an upstream reply, or the exception it maps to. */
     public static ChatResult translate(String provider, UpstreamResponse r, String id, long created, String model) {
+        return translate(provider, r, id, created, model, null);
+    }
+
+    /**
+     * Pure: as above; {@code jsonTool} names the forced tool of a {@code response_format} request (else null),
+     * whose input becomes the message content with {@code finish_reason: stop}.
+     */
+    public static ChatResult translate(String provider, UpstreamResponse r, String id, long created, String model,
+            String jsonTool) {
         if (!r.ok()) {
             throw error(provider, r);
         }
@@ -70,7 +82,7 @@ public final class BedrockResponseTranslator implements Processor {
                     "the reply was not a Converse response");
         }
         Usage usage = BedrockMapping.usage(res.usage());
-        ChatResponse out = new ChatResponse(id, "chat.completion", created, model, List.of(choice(res)), usage, null,
+        ChatResponse out = new ChatResponse(id, "chat.completion", created, model, List.of(choice(res, jsonTool)), usage, null,
                 null, null);
         ObjectNode tree = Json.MAPPER.valueToTree(out);
         ObjectNode msg = (ObjectNode) tree.path("choices").path(0).path("message");
@@ -100,7 +112,7 @@ public final class BedrockResponseTranslator implements Processor {
                 BedrockMapping.error(name, message));
     }
 
-    private static ChatResponse.Choice choice(BedrockWire.Response res) {
+    private static ChatResponse.Choice choice(BedrockWire.Response res, String jsonTool) {
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
         String signature = null;
@@ -113,6 +125,9 @@ public final class BedrockResponseTranslator implements Processor {
             } else if (b.reasoningContent() != null && b.reasoningContent().reasoningText() != null) {
                 reasoning.append(b.reasoningContent().reasoningText().text());
                 signature = b.reasoningContent().reasoningText().signature();
+            } else if (b.toolUse() != null && jsonTool != null && jsonTool.equals(b.toolUse().name())) {
+                JsonNode input = b.toolUse().input();
+                text.append(input == null || input.isNull() ? "{}" : input.toString());
             } else if (b.toolUse() != null) {
                 JsonNode input = b.toolUse().input();
                 calls.add(ToolCall.function(b.toolUse().toolUseId(), b.toolUse().name(),
@@ -128,7 +143,8 @@ public final class BedrockResponseTranslator implements Processor {
                 reasoning.length() > 0 ? reasoning.toString() : null, extra);
         Map<String, JsonNode> choiceExtra = res.stopReason() == null ? null
                 : new LinkedHashMap<>(Map.of("native_finish_reason", TextNode.valueOf(res.stopReason())));
-        String finish = BedrockMapping.finish(res.stopReason());
+        String finish = jsonTool != null && calls.isEmpty() && "tool_use".equals(res.stopReason()) ? "stop"
+                : BedrockMapping.finish(res.stopReason());
         return new ChatResponse.Choice(0, m, null, finish == null ? "stop" : finish, choiceExtra);
     }
 }

@@ -1,9 +1,11 @@
 package dev.caravan.provider.bedrock;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -37,7 +39,9 @@ public final class BedrockStreamTranslator implements StreamTranslator {
     private final boolean usageNulls;
     private final LongSupplier clockMillis;
     private final Supplier<String> ids;
+    private final String jsonTool;
     private final Map<Integer, Integer> toolIndexes = new HashMap<>();
+    private final Set<Integer> jsonBlocks = new HashSet<>();
     private int tools;
     private String id;
     private long created;
@@ -51,6 +55,16 @@ public final class BedrockStreamTranslator implements StreamTranslator {
      */
     public BedrockStreamTranslator(String model, boolean usageNulls, LongSupplier clockMillis,
             Supplier<String> ids) {
+        this(model, usageNulls, clockMillis, ids, null);
+    }
+
+    /**
+     * As above; {@code jsonTool} names the forced tool of a {@code response_format} request (else null): its input
+     * deltas stream as content deltas and its {@code tool_use} stop finishes with {@code stop}.
+     */
+    public BedrockStreamTranslator(String model, boolean usageNulls, LongSupplier clockMillis,
+            Supplier<String> ids, String jsonTool) {
+        this.jsonTool = jsonTool;
         this.model = model;
         this.usageNulls = usageNulls;
         this.clockMillis = clockMillis;
@@ -109,6 +123,10 @@ public final class BedrockStreamTranslator implements StreamTranslator {
         if (e.start() == null || e.start().toolUse() == null) {
             return;
         }
+        if (jsonTool != null && jsonTool.equals(e.start().toolUse().name())) {
+            jsonBlocks.add(e.contentBlockIndex());
+            return;
+        }
         int ti = tools++;
         toolIndexes.put(e.contentBlockIndex(), ti);
         ToolCall call = new ToolCall(ti, e.start().toolUse().toolUseId(), "function",
@@ -124,6 +142,10 @@ public final class BedrockStreamTranslator implements StreamTranslator {
         }
         if (d.text() != null && !d.text().isEmpty()) {
             emit(out, new Message(null, Content.of(d.text()), null, null, null, null, null, null), null, null);
+        } else if (d.toolUse() != null && d.toolUse().input() != null && !d.toolUse().input().isEmpty()
+                && jsonBlocks.contains(e.contentBlockIndex())) {
+            emit(out, new Message(null, Content.of(d.toolUse().input()), null, null, null, null, null, null), null,
+                    null);
         } else if (d.toolUse() != null && d.toolUse().input() != null && !d.toolUse().input().isEmpty()) {
             Integer ti = toolIndexes.get(e.contentBlockIndex());
             if (ti != null) {
@@ -148,7 +170,8 @@ public final class BedrockStreamTranslator implements StreamTranslator {
     private void stop(Event e, ChunkSink out) {
         start(out);
         String stop = e.stopReason();
-        String finish = BedrockMapping.finish(stop);
+        String finish = !jsonBlocks.isEmpty() && tools == 0 && "tool_use".equals(stop) ? "stop"
+                : BedrockMapping.finish(stop);
         emit(out, new Message(null, null, null, null, null, null, null, null), finish == null ? "stop" : finish,
                 stop);
         out.finished();

@@ -88,7 +88,7 @@ final class BedrockTools {
         return out;
     }
 
-    private static List<ToolDecl> fromHistory(List<Msg> history) {
+    static List<ToolDecl> fromHistory(List<Msg> history) {
         Set<String> names = new LinkedHashSet<>();
         for (Msg m : history) {
             for (Block b : m.content()) {

@@ -48,6 +48,11 @@ public final class GeminiEmbeddingsTranslator {
         return new BatchRequest(requests);
     }
 
+    /** The exception for a Google error reply ({@code {error:{code,message,status}}}), shared with Vertex. */
+    public static RuntimeException error(String provider, UpstreamResponse r) {
+        return GeminiMapping.error(provider, r.status(), r.retryAfterSeconds(), GeminiMapping.parseError(r.body()));
+    }
+
     /** Pure: the client answer for Gemini's reply to {@code in}. */
     public static EmbeddingsResult fromUpstream(String provider, UpstreamResponse r, EmbeddingsRequest in,
             String model) {

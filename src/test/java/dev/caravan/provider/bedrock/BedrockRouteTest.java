@@ -48,7 +48,7 @@ class BedrockRouteTest extends GatewayTestSupport {
     static final String REGION = "us-west-2";
     static final AwsSessionCredentials CREDS = AwsSessionCredentials.create("AKIDEXAMPLE",
             "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "SESSION-TOKEN-EXAMPLE");
-    static final Pattern PATH = Pattern.compile("/bedrock/model/([^/]+)/(converse|converse-stream)");
+    static final Pattern PATH = Pattern.compile("/bedrock/model/([^/]+)/(converse|converse-stream|invoke)");
     static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -256,12 +256,57 @@ class BedrockRouteTest extends GatewayTestSupport {
                 .isNotEmpty();
     }
 
+    /** POST /v1/embeddings: every bedrock embeddings fixture through the routes, InvokeModel signed like Converse. */
+    @TestFactory
+    Stream<DynamicTest> everyEmbeddingsFixtureThroughTheRoutes() {
+        return Fixtures.cases("bedrock", Fixtures.EMBEDDINGS).stream().map(dir -> DynamicTest.dynamicTest(
+                dir.getFileName().toString(), () -> replayEmbeddings(dir)));
+    }
+
+    private void replayEmbeddings(Path dir) {
+        stub.reset();
+        List<String> problems = new CopyOnWriteArrayList<>();
+        stub.always(FixtureReplay.script(dir, converse, 0, problems));
+        var r = post("/v1/embeddings", Fixtures.text(dir, "request.json"));
+        assertThat(problems).as("what the upstream received").isEmpty();
+        JsonNode expected = Fixtures.json(dir, "expected.json");
+        JsonNode got = json(r.body());
+        if (!Fixtures.has(dir, "upstream-request.json")) {
+            assertThat(stub.requests()).as("refused before any upstream call").isEmpty();
+        } else {
+            String model = json(Fixtures.text(dir, "request.json")).get("model").asText().substring(8);
+            assertThat(stub.lastRequest().path()).isEqualTo("/bedrock" + BedrockEmbeddingsRequestTranslator.path(model));
+        }
+        if (expected.has("error")) {
+            assertThat(r.statusCode()).isEqualTo(expected.get("status").asInt());
+            assertThat(got.get("error")).isEqualTo(expected.get("error"));
+            return;
+        }
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        if (got.at("/usage/cost").isNumber()) {
+            assertThat(got.at("/usage/cost_details/estimated").asBoolean()).as("estimated usage is flagged")
+                    .isEqualTo(Fixtures.meta(dir).path("estimated").asBoolean());
+        }
+        ((ObjectNode) got.get("usage")).remove(List.of("cost", "cost_details"));
+        assertThat(Fixtures.normal(got)).isEqualTo(expected);
+    }
+
     @Test
-    void embeddingsAreRefusedNamingTheModel() {
-        var r = post("/v1/embeddings", """
-                {"model":"bedrock/amazon.titan-embed-text-v2:0","input":"hello"}""");
-        assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(json(r.body()).at("/error/message").asText()).contains("bedrock/amazon.titan-embed-text-v2:0");
+    void embeddingsArePricedFromTheCatalogAndAChatModelIsRefused() {
+        Path dir = Path.of("src/test/resources/fixtures/bedrock/embeddings-titan-dimensions");
+        stub.always(FixtureReplay.script(dir, converse, 0, new CopyOnWriteArrayList<>()));
+        var r = post("/v1/embeddings", Fixtures.text(dir, "request.json"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        // 8 tokens at the catalog's rate for amazon.titan-embed-text* (0.10 USD per million)
+        assertThat(json(r.body()).at("/usage/cost").decimalValue()).isEqualByComparingTo("0.0000008");
+        assertThat(signatureProblems(stub.lastRequest())).isEmpty();
+        assertThat(r.body()).doesNotContain(CREDS.secretAccessKey()).doesNotContain(CREDS.sessionToken());
+        stub.reset();
+        var chat = post("/v1/embeddings", """
+                {"model":"bedrock/amazon.nova-lite-v1:0","input":"hello"}""");
+        assertThat(chat.statusCode()).isEqualTo(400);
+        assertThat(json(chat.body()).at("/error/param").asText()).isEqualTo("model");
+        assertThat(json(chat.body()).at("/error/message").asText()).contains("bedrock/amazon.nova-lite-v1:0");
         assertThat(stub.requests()).isEmpty();
     }
 
@@ -289,6 +334,29 @@ class BedrockRouteTest extends GatewayTestSupport {
         assertThat(json(r.body()).at("/output/0/content/0/text").asText()).isEqualTo("Blue.");
         assertThat(json(r.body()).at("/usage/input_tokens").asLong()).isEqualTo(21);
         assertThat(signatureProblems(stub.lastRequest())).isEmpty();
+    }
+
+    /** Structured output through the Responses API: text.format json_schema rides the same forced tool. */
+    @Test
+    void aResponsesJsonSchemaIsAnsweredThroughTheForcedTool() {
+        Path dir = Path.of("src/test/resources/fixtures/bedrock/json-schema");
+        String reply = Fixtures.text(dir, "upstream-response.json");
+        stub.always((req, r) -> r.json(200, reply));
+        var r = post("/v1/responses", """
+                {"model":"bedrock/us.anthropic.claude-haiku-4-5-20251001-v1:0","store":false,
+                 "input":"Extract the event: Alice and Bob meet for lunch on Friday.","max_output_tokens":200,
+                 "text":{"format":{"type":"json_schema","name":"calendar_event","schema":{"type":"object",
+                   "properties":{"name":{"type":"string"},"date":{"type":"string"},
+                   "participants":{"type":"array","items":{"type":"string"}}}}}}}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(signatureProblems(stub.lastRequest())).isEmpty();
+        JsonNode sent = json(stub.lastRequest().body());
+        assertThat(sent.at("/toolConfig/toolChoice/tool/name").asText()).isEqualTo("calendar_event");
+        assertThat(sent.at("/toolConfig/tools/0/toolSpec/inputSchema/json/properties/participants/type").asText())
+                .isEqualTo("array");
+        String text = json(r.body()).at("/output/0/content/0/text").asText();
+        assertThat(json(text)).isEqualTo(json("{\"name\":\"Lunch\",\"date\":\"Friday\","
+                + "\"participants\":[\"Alice\",\"Bob\"]}"));
     }
 
     /** A Responses field the chat translation cannot honour is refused on Bedrock, never dropped. */

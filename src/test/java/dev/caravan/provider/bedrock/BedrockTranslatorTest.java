@@ -63,7 +63,8 @@ class BedrockTranslatorTest {
             byte[] frames = bytes(dir.resolve("upstream-response.eventstream"));
             for (int split : new int[] {frames.length, 5, 1}) {
                 List<Fixtures.Ev> actual = Fixtures.translateStream(frames, new BedrockStreamTranslator(
-                        Fixtures.model(req), req.includeUsage(), () -> Fixtures.CREATED * 1000, () -> STREAM_ID),
+                        Fixtures.model(req), req.includeUsage(), () -> Fixtures.CREATED * 1000, () -> STREAM_ID,
+                        BedrockStructured.toolName(req)),
                         split);
                 Fixtures.record(dir, "expected.sse", Fixtures.format(actual));
                 assertThat(actual).as("stream split every " + split + " bytes")
@@ -74,7 +75,8 @@ class BedrockTranslatorTest {
             UpstreamResponse r = reply(dir, meta);
             try {
                 actual = Fixtures.normal(BedrockResponseTranslator.translate("bedrock", r,
-                        BedrockResponseTranslator.idFor(r), Fixtures.CREATED, Fixtures.model(req)).body());
+                        BedrockResponseTranslator.idFor(r), Fixtures.CREATED, Fixtures.model(req),
+                        BedrockStructured.toolName(req)).body());
             } catch (RuntimeException e) {
                 actual = Fixtures.clientError(e);
             }

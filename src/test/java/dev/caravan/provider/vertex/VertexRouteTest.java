@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
@@ -34,7 +35,7 @@ class VertexRouteTest extends GatewayTestSupport {
 
     static final Pattern PATH = Pattern.compile("/vertex/v1/projects/proj-1/locations/us-central1/publishers/"
             + "(google|anthropic)/models/([^:/]+):(generateContent|streamGenerateContent\\?alt=sse|rawPredict"
-            + "|streamRawPredict)");
+            + "|streamRawPredict|predict)");
     static final AtomicInteger TOKENS = new AtomicInteger();
 
     @Override
@@ -60,6 +61,9 @@ class VertexRouteTest extends GatewayTestSupport {
                 v.add("an API key header");
             }
             boolean claude = "anthropic".equals(m.group(1));
+            if (m.group(3).equals("predict") && (claude || !body.path("instances").isArray())) {
+                v.add("predict takes publisher google and instances");
+            }
             if (claude != m.group(3).toLowerCase().contains("rawpredict")) {
                 v.add("publisher and method disagree");
             }
@@ -122,11 +126,50 @@ class VertexRouteTest extends GatewayTestSupport {
                 .hasSize(3).allMatch(p -> p.endsWith("/publishers/google/models/gemini-2.5-flash:generateContent"));
     }
 
+    /** POST /v1/embeddings: every vertex embeddings fixture through the routes, to :predict with a token. */
+    @TestFactory
+    Stream<DynamicTest> everyEmbeddingsFixtureThroughTheRoutes() {
+        return Fixtures.cases("vertex", Fixtures.EMBEDDINGS).stream().map(dir -> DynamicTest.dynamicTest(
+                dir.getFileName().toString(), () -> replayEmbeddings(dir)));
+    }
+
+    private void replayEmbeddings(Path dir) {
+        stub.reset();
+        List<String> problems = new CopyOnWriteArrayList<>();
+        stub.always(withTokens(FixtureReplay.script(dir, vertex, 0, problems)));
+        var r = post("/v1/embeddings", Fixtures.text(dir, "request.json"));
+        assertThat(problems).as("what the upstream received").isEmpty();
+        JsonNode expected = Fixtures.json(dir, "expected.json");
+        JsonNode got = json(r.body());
+        if (!Fixtures.has(dir, "upstream-request.json")) {
+            assertThat(stub.requests()).as("refused before any upstream call").isEmpty();
+        } else {
+            String model = json(Fixtures.text(dir, "request.json")).get("model").asText().substring(7);
+            assertThat(stub.lastRequest().path()).isEqualTo("/vertex/v1/projects/proj-1/locations/us-central1/"
+                    + "publishers/google/models/" + model + ":predict");
+        }
+        if (expected.has("error")) {
+            assertThat(r.statusCode()).isEqualTo(expected.get("status").asInt());
+            assertThat(got.get("error")).isEqualTo(expected.get("error"));
+            return;
+        }
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        if (got.at("/usage/cost").isNumber()) {
+            assertThat(got.at("/usage/cost_details/estimated").asBoolean()).as("estimated usage is flagged")
+                    .isEqualTo(Fixtures.meta(dir).path("estimated").asBoolean());
+        }
+        ((ObjectNode) got.get("usage")).remove(List.of("cost", "cost_details"));
+        assertThat(Fixtures.normal(got)).isEqualTo(expected);
+    }
+
     @Test
-    void embeddingsAreRefusedNamingTheModel() {
-        var r = post("/v1/embeddings", """
-                {"model":"vertex/text-embedding-005","input":"hello"}""");
-        assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(json(r.body()).at("/error/message").asText()).contains("vertex/text-embedding-005");
+    void geminiEmbeddingOnVertexIsPricedLikeTheGeminiApi() {
+        Path dir = Path.of("src/test/resources/fixtures/vertex/embeddings-gemini-embedding-base64");
+        stub.always(withTokens(FixtureReplay.script(dir, vertex, 0, new CopyOnWriteArrayList<>())));
+        var r = post("/v1/embeddings", Fixtures.text(dir, "request.json"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        // 2 counted tokens at gemini-embedding-001's 0.15 USD per million, through the vertex -> gemini fallback
+        assertThat(json(r.body()).at("/usage/cost").decimalValue()).isEqualByComparingTo("0.0000003");
+        assertThat(json(r.body()).at("/usage/cost_details/estimated").isMissingNode()).isTrue();
     }
 }
