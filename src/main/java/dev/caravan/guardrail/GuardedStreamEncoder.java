@@ -1,0 +1,116 @@
+package dev.caravan.guardrail;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.caravan.api.ApiError;
+import dev.caravan.api.Json;
+import dev.caravan.api.Usage;
+import dev.caravan.provider.StreamEncoder;
+
+/**
+ * Masks or blocks a stream's assistant text chunk by chunk, in front of the client API's encoder. The text of
+ * the first choice is buffered; each chunk releases all of it but the last {@code streamLookBehind} characters
+ * (and any match reaching into them), masked, so a pattern split across chunks is still seen whole. The delay is
+ * bounded: at most {@code streamLookBehind} characters (plus a match still growing) are held, and everything is
+ * released, masked, with the chunk that carries the finish reason or at the stream's end. A block throws the
+ * guardrail's rejection: before the client saw anything it becomes the call's 400, after it the stream ends with
+ * an error event in the client API's format.
+ */
+final class GuardedStreamEncoder implements StreamEncoder {
+
+    private final MatchingGuardrail guard;
+    private final StreamEncoder next;
+    private final Consumer<Verdict> verdicts;
+    private final StringBuilder held = new StringBuilder();
+    private ObjectNode lastChunk;
+    private boolean masked;
+
+    GuardedStreamEncoder(MatchingGuardrail guard, StreamEncoder next, Consumer<Verdict> verdicts) {
+        this.guard = guard;
+        this.next = next;
+        this.verdicts = verdicts;
+    }
+
+    @Override
+    public void chunk(Object chunk, Consumer<byte[]> out) {
+        if (chunk instanceof Verbatim) {
+            next.chunk(chunk, out); // a native pass-through: not in chat form, not inspected (docs/guardrails.md)
+            return;
+        }
+        ObjectNode node = chunk instanceof ObjectNode o ? o : Json.MAPPER.valueToTree(chunk);
+        JsonNode choice = node.path("choices").path(0);
+        if (!(choice.path("delta") instanceof ObjectNode delta)) {
+            next.chunk(node, out);
+            return;
+        }
+        lastChunk = node;
+        boolean hadText = delta.path("content").isTextual();
+        if (hadText) {
+            held.append(delta.get("content").textValue());
+        }
+        boolean finish = !choice.path("finish_reason").isNull() && !choice.path("finish_reason").isMissingNode();
+        String release = release(finish);
+        if (!release.isEmpty() || hadText) {
+            delta.put("content", release);
+        }
+        if (hadText && release.isEmpty() && !finish && delta.size() == 1) {
+            return; // nothing to say yet: the text is held
+        }
+        next.chunk(node, out);
+    }
+
+    /** Masks and takes what may leave now: everything at the end, else all but the look-behind window. */
+    private String release(boolean all) {
+        String text = held.toString();
+        List<Finding> found = guard.find(text);
+        if (!found.isEmpty() && guard.rejects()) {
+            held.setLength(0);
+            verdicts.accept(Verdict.BLOCK);
+            throw guard.rejection("response", guard.why(found));
+        }
+        int cut = all ? text.length() : Math.max(0, text.length() - guard.streamLookBehind());
+        for (Finding f : found) {
+            if (f.start() < cut && f.end() > cut) {
+                cut = f.start();
+            }
+        }
+        if (cut > 0 && cut < text.length() && Character.isHighSurrogate(text.charAt(cut - 1))) {
+            cut--;
+        }
+        for (Finding f : found) {
+            if (f.end() <= cut) {
+                masked = true;
+            }
+        }
+        String out = Masking.mask(text, found, cut);
+        held.delete(0, cut);
+        return out;
+    }
+
+    @Override
+    public void end(Usage usage, String id, long created, String model, Consumer<byte[]> out) {
+        if (held.length() > 0 && lastChunk != null) {
+            ObjectNode tail = Json.MAPPER.createObjectNode();
+            tail.put("id", lastChunk.path("id").asText(id));
+            tail.put("object", "chat.completion.chunk");
+            tail.put("created", lastChunk.path("created").asLong(created));
+            tail.put("model", lastChunk.path("model").asText(model));
+            ObjectNode choice = tail.putArray("choices").addObject();
+            choice.put("index", 0);
+            choice.putObject("delta").put("content", release(true));
+            choice.putNull("finish_reason");
+            next.chunk(tail, out);
+        }
+        verdicts.accept(masked ? Verdict.MASK : Verdict.ALLOW);
+        next.end(usage, id, created, model, out);
+    }
+
+    @Override
+    public void error(ApiError error, int status, Consumer<byte[]> out) {
+        next.error(error, status, out);
+    }
+}
