@@ -2,8 +2,10 @@ package dev.caravan.guardrail;
 
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -116,11 +118,37 @@ public abstract class Guardrail implements Processor {
             }
         }
         if (onResponse && call.isStream()) {
-            Supplier<StreamEncoder> inner = call.streamEncoders();
-            boolean usage = call.request().includeUsage();
-            call.streamEncoders(() -> guardStream(call,
-                    inner != null ? inner.get() : StreamEncoder.chat(usage)));
+            streamGuards(call).add(this);
         }
+    }
+
+    /**
+     * The stream guardrails of this call, in step order. The first one installs one encoder supplier that chains
+     * them so that the first step sees the provider's text first, as it saw the request first.
+     */
+    private static List<Guardrail> streamGuards(ChatCall call) {
+        synchronized (call) {
+            StreamGuards g = call.attachment(StreamGuards.class);
+            if (g == null) {
+                Supplier<StreamEncoder> inner = call.streamEncoders();
+                boolean usage = call.request().includeUsage();
+                StreamGuards guards = new StreamGuards(new CopyOnWriteArrayList<>());
+                call.streamEncoders(() -> {
+                    StreamEncoder e = inner != null ? inner.get() : StreamEncoder.chat(usage);
+                    List<Guardrail> l = guards.list();
+                    for (int i = l.size() - 1; i >= 0; i--) {
+                        e = l.get(i).guardStream(call, e);
+                    }
+                    return e;
+                });
+                call.attach(StreamGuards.class, guards);
+                g = guards;
+            }
+            return g.list();
+        }
+    }
+
+    private record StreamGuards(List<Guardrail> list) {
     }
 
     /**
