@@ -19,15 +19,20 @@ public class PatternGuardrail extends MatchingGuardrail {
     }
 
     public void setPatterns(String names) {
-        List<PiiPatterns.Detector> d = new ArrayList<>();
-        for (String n : split(names)) {
-            PiiPatterns.Detector det = PiiPatterns.BUILT_IN.get(n);
-            if (det == null) {
+        java.util.Set<String> chosen = split(names);
+        for (String n : chosen) {
+            if (!PiiPatterns.BUILT_IN.containsKey(n)) {
                 throw new IllegalArgumentException("guardrail " + getName() + ": unknown pattern '" + n + "' (known: "
                         + String.join(", ", PiiPatterns.BUILT_IN.keySet()) + ")");
             }
-            d.add(det);
         }
+        // the built-in priority order, whatever the order of the list (an SSN is not a phone number)
+        List<PiiPatterns.Detector> d = new ArrayList<>();
+        PiiPatterns.BUILT_IN.forEach((n, det) -> {
+            if (chosen.contains(n)) {
+                d.add(det);
+            }
+        });
         this.detectors = d;
     }
 
