@@ -78,12 +78,24 @@ final class TextSlots {
         return out;
     }
 
-    /** The assistant texts of an OpenAI {@code chat.completion}. */
+    /**
+     * The assistant texts of an answer: an OpenAI {@code chat.completion}, or, from a native pass-through, an
+     * Anthropic {@code message} ({@code content[].text}) or a Responses {@code response}
+     * ({@code output[].content[].text}).
+     */
     static List<Slot> answer(ObjectNode completion) {
         List<Slot> out = new ArrayList<>();
         for (JsonNode c : completion.path("choices")) {
             if (c.path("message") instanceof ObjectNode msg) {
                 content(msg, "content", out);
+            }
+        }
+        if (completion.path("content").isArray()) {
+            content(completion, "content", out);
+        }
+        for (JsonNode item : completion.path("output")) {
+            if (item instanceof ObjectNode o && "message".equals(o.path("type").asText())) {
+                content(o, "content", out);
             }
         }
         return out;

@@ -265,6 +265,16 @@ class GuardrailRouteTest extends GatewayTestSupport {
     }
 
     @Test
+    void aBlockInTheFirstChunkIsAPlain400() {
+        stub.always((req, reply) -> reply.sse(List.of(chunk("card 4111 1111 1111 1111", null), chunk(null, "stop"),
+                "data: [DONE]\n\n"), 0));
+        HttpResponse<String> r = chat("{\"model\":\"openai/gpt-4o-mini\",\"stream\":true,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        policyError(r, "secrets");
+        assertThat(r.body()).doesNotContain("4111");
+    }
+
+    @Test
     void aRejectionOnMessagesUsesAnthropicsEnvelope() {
         HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/v1/messages")).header("x-api-key", KEY)
                 .header("anthropic-version", "2023-06-01").header("content-type", "application/json")
@@ -278,6 +288,27 @@ class GuardrailRouteTest extends GatewayTestSupport {
         assertThat(b.at("/error/type").asText()).isEqualTo("invalid_request_error");
         assertThat(b.at("/error/message").asText()).contains("'deny'").doesNotContain("launch codes");
         assertThat(stub.requests()).isEmpty();
+    }
+
+    @Test
+    void onMessagesToAnthropicTheClientsOwnBodyAndTheNativeAnswerAreMasked() {
+        stub.always((req, reply) -> reply.json(200, """
+                {"id":"msg_01A","type":"message","role":"assistant","model":"claude-sonnet-4-5",
+                 "content":[{"type":"text","text":"Write to ops@vendor.example."}],"stop_reason":"end_turn",
+                 "stop_sequence":null,"usage":{"input_tokens":10,"output_tokens":5}}"""));
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/v1/messages")).header("x-api-key", KEY)
+                .header("anthropic-version", "2023-06-01").header("content-type", "application/json")
+                .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"anthropic/claude-sonnet-4-5\",\"max_tokens\":64,\"system\":\"user is a@b.io\","
+                                + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\","
+                                + "\"text\":\"my phone is 415-555-0132\"}]}]}"))
+                .build());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode sent = json(stub.lastRequest().body());
+        assertThat(sent.at("/system").toString()).contains("[EMAIL]").doesNotContain("a@b.io");
+        assertThat(sent.at("/messages/0/content/0/text").asText()).isEqualTo("my phone is [PHONE]");
+        // the answer, in Anthropic's form, masked after the call too
+        assertThat(json(r.body()).at("/content/0/text").asText()).isEqualTo("Write to [EMAIL].");
     }
 
     @Test
