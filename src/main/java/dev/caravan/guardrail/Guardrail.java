@@ -17,6 +17,7 @@ import org.apache.camel.component.micrometer.MicrometerConstants;
 
 import dev.caravan.api.ChatRequest;
 import dev.caravan.api.Json;
+import dev.caravan.embeddings.EmbeddingsRequest;
 import dev.caravan.error.ApiException;
 import dev.caravan.error.ErrorMapper;
 import dev.caravan.gateway.ChatCall;
@@ -111,7 +112,10 @@ public abstract class Guardrail implements Processor {
         if (onRequest) {
             Verdict v = counted(call, () -> checkRequest(call));
             record(call, v);
-            if (v == Verdict.MASK) {
+            if (v == Verdict.MASK && call.attachment(EmbeddingsRequest.class) != null) {
+                // embeddings: the typed embeddings request is what non-OpenAI translators read
+                call.attach(EmbeddingsRequest.class, EmbeddingsRequest.parse(call.raw()));
+            } else if (v == Verdict.MASK) {
                 ChatRequest typed = Json.MAPPER.treeToValue(call.raw(), ChatRequest.class);
                 call.request(call.raw(), typed);
                 exchange.getMessage().setBody(typed);

@@ -16,14 +16,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 final class TextSlots {
 
-    /** One text in a JSON tree. */
-    record Slot(ObjectNode parent, String field) {
+    /** One text in a JSON tree: a field of an object, or (index >= 0) an element of an array of strings. */
+    record Slot(ObjectNode parent, String field, ArrayNode array, int index) {
+        Slot(ObjectNode parent, String field) {
+            this(parent, field, null, -1);
+        }
+
         String get() {
-            return parent.get(field).textValue();
+            return array != null ? array.get(index).textValue() : parent.get(field).textValue();
         }
 
         void set(String text) {
-            parent.put(field, text);
+            if (array != null) {
+                array.set(index, array.textNode(text));
+            } else {
+                parent.put(field, text);
+            }
         }
     }
 
@@ -45,6 +53,12 @@ final class TextSlots {
                             }
                         }
                     }
+                }
+            }
+        } else if (roles.contains("user") && raw.get("input") instanceof ArrayNode inputs) {
+            for (int i = 0; i < inputs.size(); i++) {
+                if (inputs.get(i).isTextual()) {
+                    out.add(new Slot(null, null, inputs, i));
                 }
             }
         } else if (roles.contains("user")) {

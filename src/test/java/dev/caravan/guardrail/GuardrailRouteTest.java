@@ -312,6 +312,18 @@ class GuardrailRouteTest extends GatewayTestSupport {
     }
 
     @Test
+    void embeddingsInputIsMaskedToo() {
+        stub.always((req, reply) -> reply.json(200, """
+                {"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.1,0.2]},
+                 {"object":"embedding","index":1,"embedding":[0.3,0.4]}],"model":"text-embedding-3-small",
+                 "usage":{"prompt_tokens":8,"total_tokens":8}}"""));
+        HttpResponse<String> r = post("/v1/embeddings", "{\"model\":\"openai/text-embedding-3-small\","
+                + "\"input\":[\"first a@b.io\",\"plain\"]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(json(stub.lastRequest().body()).get("input").toString()).isEqualTo("[\"first [EMAIL]\",\"plain\"]");
+    }
+
+    @Test
     void webhookAllowsMasksAndBlocks() {
         assertThat(chat(askVia("hook-open", "hello there")).statusCode()).isEqualTo(200);
         assertThat(HOOK_CALLS).hasSize(1);
