@@ -43,7 +43,7 @@ final class GuardedStreamEncoder implements StreamEncoder {
         }
         ObjectNode node = chunk instanceof ObjectNode o ? o : Json.MAPPER.valueToTree(chunk);
         JsonNode choice = node.path("choices").path(0);
-        if (!(choice.path("delta") instanceof ObjectNode delta)) {
+        if (!(choice.path("delta") instanceof ObjectNode delta) || choice.path("index").asInt(0) != 0) {
             next.chunk(node, out);
             return;
         }

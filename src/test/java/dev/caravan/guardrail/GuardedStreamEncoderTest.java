@@ -67,6 +67,18 @@ class GuardedStreamEncoderTest {
     }
 
     @Test
+    void otherChoicesPassUntouchedAndDoNotMixIntoTheFirst() {
+        GuardedStreamEncoder e = encoder(new PatternGuardrail());
+        com.fasterxml.jackson.databind.node.ObjectNode second = (com.fasterxml.jackson.databind.node.ObjectNode) chunk(
+                "other text", null);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) second.at("/choices/0")).put("index", 1);
+        send(e, second);
+        assertThat(text()).isEqualTo("other text");
+        send(e, chunk("first", "stop"));
+        assertThat(text()).isEqualTo("other textfirst");
+    }
+
+    @Test
     void theDelayIsBoundedByTheLookBehind() {
         PatternGuardrail g = new PatternGuardrail();
         g.setStreamLookBehind(10);
