@@ -312,6 +312,20 @@ class GuardrailRouteTest extends GatewayTestSupport {
     }
 
     @Test
+    void onResponsesTheInputAndTheAnswerAreMasked() {
+        stub.always((req, reply) -> reply.json(200, """
+                {"id":"msg_01B","type":"message","role":"assistant","model":"claude-sonnet-4-5",
+                 "content":[{"type":"text","text":"Sent to boss@corp.example."}],"stop_reason":"end_turn",
+                 "stop_sequence":null,"usage":{"input_tokens":10,"output_tokens":5}}"""));
+        HttpResponse<String> r = post("/v1/responses", "{\"model\":\"anthropic/claude-sonnet-4-5\","
+                + "\"instructions\":\"reply to x@y.io\",\"input\":\"forward to boss@corp.example\",\"store\":false}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        String sent = stub.lastRequest().body();
+        assertThat(sent).contains("forward to [EMAIL]", "reply to [EMAIL]").doesNotContain("@corp", "x@y.io");
+        assertThat(r.body()).contains("Sent to [EMAIL].").doesNotContain("boss@");
+    }
+
+    @Test
     void embeddingsInputIsMaskedToo() {
         stub.always((req, reply) -> reply.json(200, """
                 {"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.1,0.2]},
