@@ -92,12 +92,38 @@ public abstract class Guardrail implements Processor {
 
     // ---- the step ----
 
-    @Override
-    public void process(Exchange exchange) throws Exception {
+    /** Finds the gateway's meter registry once (beans of route files are created before it is looked up). */
+    protected void bindMeters(Exchange exchange) {
         if (meters == null) {
             meters = exchange.getContext().getRegistry()
                     .lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
         }
+    }
+
+    protected boolean onRequest() {
+        return onRequest;
+    }
+
+    protected boolean onResponse() {
+        return onResponse;
+    }
+
+    /** After a request check: a masked request becomes the typed request (or embeddings request) again. */
+    protected void requestChecked(Exchange exchange, ChatCall call, Verdict v) throws Exception {
+        record(call, v);
+        if (v == Verdict.MASK && call.attachment(EmbeddingsRequest.class) != null) {
+            // embeddings: the typed embeddings request is what non-OpenAI translators read
+            call.attach(EmbeddingsRequest.class, EmbeddingsRequest.parse(call.raw()));
+        } else if (v == Verdict.MASK) {
+            ChatRequest typed = Json.MAPPER.treeToValue(call.raw(), ChatRequest.class);
+            call.request(call.raw(), typed);
+            exchange.getMessage().setBody(typed);
+        }
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        bindMeters(exchange);
         ChatCall call = exchange.getProperty(ChatCall.PROPERTY, ChatCall.class);
         Object body = exchange.getMessage().getBody();
         if (body instanceof ChatResult result) {
@@ -110,16 +136,7 @@ public abstract class Guardrail implements Processor {
             return;
         }
         if (onRequest) {
-            Verdict v = counted(call, () -> checkRequest(call));
-            record(call, v);
-            if (v == Verdict.MASK && call.attachment(EmbeddingsRequest.class) != null) {
-                // embeddings: the typed embeddings request is what non-OpenAI translators read
-                call.attach(EmbeddingsRequest.class, EmbeddingsRequest.parse(call.raw()));
-            } else if (v == Verdict.MASK) {
-                ChatRequest typed = Json.MAPPER.treeToValue(call.raw(), ChatRequest.class);
-                call.request(call.raw(), typed);
-                exchange.getMessage().setBody(typed);
-            }
+            requestChecked(exchange, call, counted(call, () -> checkRequest(call)));
         }
         if (onResponse && call.isStream()) {
             streamGuards(call).add(this);
