@@ -1,5 +1,6 @@
 package dev.caravan.guardrail;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.api.ApiError;
 import dev.caravan.api.Json;
 import dev.caravan.api.Usage;
+import dev.caravan.provider.SseCodec;
 import dev.caravan.provider.StreamEncoder;
 
 /**
@@ -37,8 +39,8 @@ final class GuardedStreamEncoder implements StreamEncoder {
 
     @Override
     public void chunk(Object chunk, Consumer<byte[]> out) {
-        if (chunk instanceof Verbatim) {
-            next.chunk(chunk, out); // a native pass-through: not in chat form, not inspected (docs/guardrails.md)
+        if (chunk instanceof Verbatim v) {
+            verbatim(v, out);
             return;
         }
         ObjectNode node = chunk instanceof ObjectNode o ? o : Json.MAPPER.valueToTree(chunk);
@@ -89,6 +91,129 @@ final class GuardedStreamEncoder implements StreamEncoder {
         String out = Masking.mask(text, found, cut);
         held.delete(0, cut);
         return out;
+    }
+
+    // ---- native pass-through streams: Anthropic Messages and OpenAI Responses events, forwarded as framed ----
+
+    /** One framed event ({@code event: <type>\ndata: <json>\n\n}): text deltas filtered, full texts masked. */
+    private void verbatim(Verbatim v, Consumer<byte[]> out) {
+        String frame = new String(v.bytes(), StandardCharsets.UTF_8);
+        String type = null;
+        StringBuilder data = new StringBuilder();
+        for (String line : frame.split("\n")) {
+            if (line.startsWith("event:")) {
+                type = line.substring(6).trim();
+            } else if (line.startsWith("data:")) {
+                data.append(data.length() > 0 ? "\n" : "").append(line.substring(5).stripLeading());
+            }
+        }
+        ObjectNode d;
+        try {
+            d = type == null || data.length() == 0 ? null
+                    : Json.MAPPER.readTree(data.toString()) instanceof ObjectNode o ? o : null;
+        } catch (java.io.IOException e) {
+            d = null;
+        }
+        if (d == null) {
+            next.chunk(v, out);
+            return;
+        }
+        switch (type) {
+            case "content_block_delta" -> {
+                if (!"text_delta".equals(d.path("delta").path("type").asText()) || !d.path("delta").path("text").isTextual()) {
+                    break;
+                }
+                held.append(d.path("delta").path("text").textValue());
+                String release = release(false);
+                if (release.isEmpty()) {
+                    return;
+                }
+                ((ObjectNode) d.get("delta")).put("text", release);
+            }
+            case "content_block_stop" -> {
+                if (held.length() > 0) {
+                    ObjectNode tail = Json.MAPPER.createObjectNode().put("type", "content_block_delta")
+                            .put("index", d.path("index").asInt());
+                    tail.putObject("delta").put("type", "text_delta").put("text", release(true));
+                    send(type("content_block_delta", tail), out);
+                }
+            }
+            case "response.output_text.delta" -> {
+                held.append(d.path("delta").asText(""));
+                String release = release(false);
+                if (release.isEmpty()) {
+                    return;
+                }
+                d.put("delta", release);
+            }
+            case "response.output_text.done" -> {
+                if (held.length() > 0) {
+                    ObjectNode tail = Json.MAPPER.createObjectNode().put("type", "response.output_text.delta");
+                    for (String f : new String[] {"item_id", "output_index", "content_index"}) {
+                        if (d.has(f)) {
+                            tail.set(f, d.get(f));
+                        }
+                    }
+                    tail.put("delta", release(true));
+                    send(type("response.output_text.delta", tail), out);
+                }
+                maskWhole(d, "text");
+            }
+            case "response.content_part.added", "response.content_part.done" -> {
+                if (d.get("part") instanceof ObjectNode part) {
+                    maskWhole(part, "text");
+                }
+            }
+            case "response.output_item.added", "response.output_item.done" -> {
+                for (JsonNode c : d.path("item").path("content")) {
+                    if (c instanceof ObjectNode part) {
+                        maskWhole(part, "text");
+                    }
+                }
+            }
+            case "response.created", "response.in_progress", "response.completed", "response.incomplete",
+                    "response.failed" -> {
+                if (d.get("response") instanceof ObjectNode r) {
+                    for (TextSlots.Slot slot : TextSlots.answer(r)) {
+                        maskWhole(slot.parent(), slot.field());
+                    }
+                }
+            }
+            default -> {
+                next.chunk(v, out);
+                return;
+            }
+        }
+        send(type(type, d), out);
+    }
+
+    private record Typed(String type, ObjectNode data) {
+    }
+
+    private static Typed type(String type, ObjectNode data) {
+        return new Typed(type, data);
+    }
+
+    private void send(Typed t, Consumer<byte[]> out) {
+        next.chunk(new Verbatim(SseCodec.event(t.type(), StreamEncoder.json(t.data()))), out);
+    }
+
+    /** A complete text the stream repeats at its end (done events): masked (or blocked) as a whole. */
+    private void maskWhole(ObjectNode parent, String field) {
+        if (parent == null || !parent.path(field).isTextual()) {
+            return;
+        }
+        String text = parent.get(field).textValue();
+        List<Finding> found = guard.find(text);
+        if (found.isEmpty()) {
+            return;
+        }
+        if (guard.rejects()) {
+            verdicts.accept(Verdict.BLOCK);
+            throw guard.rejection("response", guard.why(found));
+        }
+        masked = true;
+        parent.put(field, Masking.mask(text, found));
     }
 
     @Override

@@ -337,6 +337,77 @@ class GuardrailRouteTest extends GatewayTestSupport {
         assertThat(json(stub.lastRequest().body()).get("input").toString()).isEqualTo("[\"first [EMAIL]\",\"plain\"]");
     }
 
+    static String textDelta(String text) {
+        return StubUpstream.event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,"
+                + "\"delta\":{\"type\":\"text_delta\",\"text\":" + quote(text) + "}}");
+    }
+
+    @Test
+    void aNativeAnthropicStreamOnMessagesIsMaskedAcrossEvents() {
+        stub.always((req, reply) -> reply.sse(List.of(
+                StubUpstream.event("message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\","
+                        + "\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\",\"content\":[],"
+                        + "\"stop_reason\":null,\"usage\":{\"input_tokens\":5,\"output_tokens\":1}}}"),
+                StubUpstream.event("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,"
+                        + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"),
+                textDelta("Mail jo"), textDelta("hn.doe@exa"), textDelta("mple.com now"),
+                StubUpstream.event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}"),
+                StubUpstream.event("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":"
+                        + "\"end_turn\"},\"usage\":{\"output_tokens\":6}}"),
+                StubUpstream.event("message_stop", "{\"type\":\"message_stop\"}")), 10));
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/v1/messages")).header("x-api-key", KEY)
+                .header("anthropic-version", "2023-06-01").header("content-type", "application/json")
+                .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"anthropic/claude-sonnet-4-5\",\"max_tokens\":64,\"stream\":true,"
+                                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                .build());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        StringBuilder text = new StringBuilder();
+        for (String line : r.body().split("\n")) {
+            if (line.startsWith("data:") && line.contains("text_delta")) {
+                text.append(json(line.substring(5).trim()).at("/delta/text").asText());
+            }
+        }
+        assertThat(text.toString()).isEqualTo("Mail [EMAIL] now");
+        assertThat(r.body()).doesNotContain("john", "doe@").contains("message_stop");
+        // the text delta released at the block's end comes before content_block_stop
+        assertThat(r.body().indexOf("[EMAIL]")).isLessThan(r.body().indexOf("content_block_stop"));
+    }
+
+    static String outputDelta(String text) {
+        return StubUpstream.event("response.output_text.delta", "{\"type\":\"response.output_text.delta\","
+                + "\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"delta\":" + quote(text) + "}");
+    }
+
+    @Test
+    void aNativeResponsesStreamIsMaskedInDeltasAndInTheFullTexts() {
+        String full = "Mail john.doe@example.com now";
+        String response = "{\"id\":\"resp_1\",\"object\":\"response\",\"status\":\"completed\",\"model\":\"gpt-4o-mini\","
+                + "\"output\":[{\"type\":\"message\",\"id\":\"msg_1\",\"role\":\"assistant\",\"content\":"
+                + "[{\"type\":\"output_text\",\"text\":" + quote(full) + "}]}],"
+                + "\"usage\":{\"input_tokens\":5,\"output_tokens\":6,\"total_tokens\":11}}";
+        stub.always((req, reply) -> reply.sse(List.of(
+                StubUpstream.event("response.created", "{\"type\":\"response.created\",\"response\":"
+                        + response.replace("\"completed\"", "\"in_progress\"").replace("Mail john", "Mail jack") + "}"),
+                outputDelta("Mail jo"), outputDelta("hn.doe@exa"), outputDelta("mple.com now"),
+                StubUpstream.event("response.output_text.done", "{\"type\":\"response.output_text.done\","
+                        + "\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"text\":" + quote(full) + "}"),
+                StubUpstream.event("response.completed", "{\"type\":\"response.completed\",\"response\":"
+                        + response + "}")), 10));
+        HttpResponse<String> r = post("/v1/responses", "{\"model\":\"openai/gpt-4o-mini\",\"stream\":true,"
+                + "\"store\":false,\"input\":\"hi\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        StringBuilder text = new StringBuilder();
+        for (String line : r.body().split("\n")) {
+            if (line.startsWith("data:") && line.contains("output_text.delta")) {
+                text.append(json(line.substring(5).trim()).get("delta").asText());
+            }
+        }
+        assertThat(text.toString()).isEqualTo("Mail [EMAIL] now");
+        assertThat(r.body()).doesNotContain("john", "jack", "doe@").contains("response.completed")
+                .contains("\"text\":\"Mail [EMAIL] now\"");
+    }
+
     @Test
     void webhookAllowsMasksAndBlocks() {
         assertThat(chat(askVia("hook-open", "hello there")).statusCode()).isEqualTo(200);
