@@ -95,6 +95,13 @@ class GuardrailRouteTest extends GatewayTestSupport {
                         action: mask
                         patterns: "email,phone,iban,us-ssn"
                         streamLookBehind: "32"
+                    - name: denyMask
+                      type: "#class:dev.caravan.guardrail.DenyListGuardrail"
+                      properties:
+                        name: deny-mask
+                        action: mask
+                        label: CODENAME
+                        words: "bluebird"
                     - name: size
                       type: "#class:dev.caravan.guardrail.PromptSizeGuardrail"
                       properties:
@@ -116,6 +123,13 @@ class GuardrailRouteTest extends GatewayTestSupport {
                         timeoutMs: "300"
                         failOpen: "false"
                         on: request
+                - templatedRoute:
+                    routeTemplateRef: guardrail
+                    routeId: guarded.templated
+                    parameters:
+                      - { name: id, value: templated }
+                      - { name: guardrail, value: denyMask }
+                      - { name: target, value: "direct:provider.openai.chat?block=false" }
                 - route:
                     id: route.chat
                     from:
@@ -136,7 +150,14 @@ class GuardrailRouteTest extends GatewayTestSupport {
                                 - process: { ref: deny }
                                 - process: { ref: pii }
                         - process: { ref: modelRouter }
-                        - toD: "direct:provider.${header.CaravanProvider}.chat?block=false"
+                        - choice:
+                            when:
+                              - simple: "${header.CaravanTask} == 'templated'"
+                                steps:
+                                  - to: direct:guarded.templated
+                            otherwise:
+                              steps:
+                                - toD: "direct:provider.${header.CaravanProvider}.chat?block=false"
                         # after the call: the non-stream answer
                         - process: { ref: secrets }
                         - process: { ref: pii }
@@ -323,6 +344,16 @@ class GuardrailRouteTest extends GatewayTestSupport {
         String sent = stub.lastRequest().body();
         assertThat(sent).contains("forward to [EMAIL]", "reply to [EMAIL]").doesNotContain("@corp", "x@y.io");
         assertThat(r.body()).contains("Sent to [EMAIL].").doesNotContain("boss@");
+    }
+
+    @Test
+    void theGuardrailTemplateChecksTheRequestAndTheAnswer() {
+        stub.always((req, reply) -> reply.json(200, completion("Bluebird ships Friday.")));
+        HttpResponse<String> r = chat(askVia("templated", "when does bluebird ship?"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(json(stub.lastRequest().body()).at("/messages/0/content").asText())
+                .isEqualTo("when does [CODENAME] ship?");
+        assertThat(json(r.body()).at("/choices/0/message/content").asText()).isEqualTo("[CODENAME] ships Friday.");
     }
 
     @Test
