@@ -91,6 +91,10 @@ public final class AccessLog implements CallListener {
         if (o.errorCode() != null) {
             line.put("error", o.errorCode());
         }
+        dev.caravan.guardrail.GuardrailTrace guardrails = call.attachment(dev.caravan.guardrail.GuardrailTrace.class);
+        if (guardrails != null) {
+            line.put("guardrails", guardrails.toString());
+        }
         if (bodies.logBodies(call.principal())) {
             bodies(line, call);
         }

@@ -290,6 +290,11 @@ public final class ChatCall {
                 : dev.caravan.provider.StreamEncoder.chat(request != null && request.includeUsage());
     }
 
+    /** The encoder supplier an endpoint (or a guardrail wrapping it) set; null: Chat Completions. */
+    public java.util.function.Supplier<dev.caravan.provider.StreamEncoder> streamEncoders() {
+        return streamEncoders;
+    }
+
     public void streamEncoders(java.util.function.Supplier<dev.caravan.provider.StreamEncoder> s) {
         this.streamEncoders = s;
     }

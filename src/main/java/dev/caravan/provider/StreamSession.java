@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.caravan.api.ApiError;
 import dev.caravan.api.Usage;
+import dev.caravan.error.ApiException;
 import dev.caravan.error.ErrorMapper;
 import dev.caravan.error.ProviderUnavailable;
 import dev.caravan.http.SseResponse;
@@ -243,14 +244,36 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
         if (ended) {
             return;
         }
-        if (chunks++ == 0) {
-            firstChunkNanos = System.nanoTime();
+        try {
+            if (chunks++ == 0) {
+                firstChunkNanos = System.nanoTime();
+                encoder.chunk(chunk, emitter);
+                armWatchdog(idleNanos);
+                firstReady = true;
+                return;
+            }
             encoder.chunk(chunk, emitter);
-            armWatchdog(idleNanos);
-            firstReady = true;
+        } catch (ApiException e) {
+            refused(e);
+        }
+    }
+
+    /**
+     * The encoder refused the stream (a guardrail blocked it): before anything reached the client, the call fails
+     * with that error; after, the stream ends with it as an error event in the client API's format.
+     */
+    private void refused(ApiException e) {
+        if (out == null && pending.isEmpty()) {
+            ended = true;
+            cancelWatchdog();
+            cancelUpstream();
+            firstReady = false;
+            firstFailure = e;
             return;
         }
-        encoder.chunk(chunk, emitter);
+        encoder.error(ApiError.of(e.getMessage(), e.type(), e.param(), e.code()), e.status(), emitter);
+        cancelUpstream();
+        finish("error", e.getMessage());
     }
 
     @Override
@@ -273,7 +296,12 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
             firstChunkNanos = System.nanoTime();
             firstReady = true;
         }
-        encoder.end(usage == null ? null : usageDecorator.apply(usage), id, created, model, emitter);
+        try {
+            encoder.end(usage == null ? null : usageDecorator.apply(usage), id, created, model, emitter);
+        } catch (ApiException e) {
+            refused(e);
+            return;
+        }
         finish("ok", null);
     }
 
