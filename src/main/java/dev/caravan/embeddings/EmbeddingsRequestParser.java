@@ -1,9 +1,7 @@
 package dev.caravan.embeddings;
 
-import java.io.InputStream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -51,21 +49,6 @@ public final class EmbeddingsRequestParser implements Processor {
     }
 
     private static ObjectNode read(Exchange exchange) throws Exception {
-        JsonNode root;
-        try (InputStream in = exchange.getMessage().getBody(InputStream.class)) {
-            root = in == null ? null : Json.readRequest(in);
-        } catch (JsonProcessingException e) {
-            String msg = e.getOriginalMessage();
-            throw ApiException.badRequest("The request body is not valid JSON: "
-                    + (msg.length() > 200 ? msg.substring(0, 200) + "…" : msg), null, "invalid_json");
-        }
-        if (root == null || root.isMissingNode()) {
-            throw ApiException.badRequest("The request body is empty; send a JSON embeddings request.", null,
-                    "invalid_json");
-        }
-        if (!(root instanceof ObjectNode tree)) {
-            throw ApiException.badRequest("The request body must be a JSON object.", null, "invalid_json");
-        }
-        return tree;
+        return dev.caravan.gateway.RequestBodies.object(exchange, "embeddings");
     }
 }

@@ -1,6 +1,5 @@
 package dev.caravan.responses;
 
-import java.io.InputStream;
 import java.time.Clock;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -78,21 +77,6 @@ public final class ResponsesRequestParser implements Processor {
     }
 
     private static ObjectNode read(Exchange exchange) throws Exception {
-        JsonNode root;
-        try (InputStream in = exchange.getMessage().getBody(InputStream.class)) {
-            root = in == null ? null : Json.readRequest(in);
-        } catch (JsonProcessingException e) {
-            String msg = e.getOriginalMessage();
-            throw ApiException.badRequest("The request body is not valid JSON: "
-                    + (msg.length() > 200 ? msg.substring(0, 200) + "…" : msg), null, "invalid_json");
-        }
-        if (root == null || root.isMissingNode()) {
-            throw ApiException.badRequest("The request body is empty; send a JSON Responses request.", null,
-                    "invalid_json");
-        }
-        if (!(root instanceof ObjectNode tree)) {
-            throw ApiException.badRequest("The request body must be a JSON object.", null, "invalid_json");
-        }
-        return tree;
+        return dev.caravan.gateway.RequestBodies.object(exchange, "Responses");
     }
 }
