@@ -117,7 +117,7 @@ public class CaravanConfiguration implements CamelConfiguration {
         r.bind("messagesRequestParser", new dev.caravan.messages.MessagesRequestParser());
         r.bind("messagesReply", new dev.caravan.messages.MessagesReply());
         r.bind("messagesCountTokens", new dev.caravan.messages.CountTokens());
-        r.bind("messagesCountTokensReply", new dev.caravan.messages.CountTokensReply());
+        r.bind("messagesCountTokensReply", new dev.caravan.messages.CountTokensReply(events));
         r.bind("openAiEmbeddingsRequestTranslator",
                 new dev.caravan.provider.openai.OpenAiEmbeddingsRequestTranslator());
         r.bind("openAiEmbeddingsResponseTranslator",

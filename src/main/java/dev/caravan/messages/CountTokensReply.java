@@ -7,11 +7,22 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 import dev.caravan.api.Json;
+import dev.caravan.gateway.CallEvents;
+import dev.caravan.gateway.CallOutcome;
 import dev.caravan.gateway.ChatCall;
 import dev.caravan.gateway.HttpReplies;
 
-/** The last step of {@code api.messages.count-tokens}: {@code {"input_tokens": N}} as JSON. */
+/**
+ * The last step of {@code api.messages.count-tokens}: {@code {"input_tokens": N}} as JSON, reported like every
+ * other call (access log line, request metrics); counting is free, so it is neither priced nor a ledger row.
+ */
 public final class CountTokensReply implements Processor {
+
+    private final CallEvents events;
+
+    public CountTokensReply(CallEvents events) {
+        this.events = events;
+    }
 
     @Override
     public void process(Exchange exchange) throws Exception {
@@ -19,5 +30,6 @@ public final class CountTokensReply implements Processor {
         ObjectNode body = exchange.getMessage().getMandatoryBody(ObjectNode.class);
         call.status(200);
         HttpReplies.json(exchange, 200, Json.MAPPER.writeValueAsBytes(body), Map.of());
+        events.completed(call, new CallOutcome(200, null, false, "ok", null, 0, 0, System.nanoTime()));
     }
 }

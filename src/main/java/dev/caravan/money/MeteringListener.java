@@ -45,8 +45,9 @@ public final class MeteringListener implements CallListener {
 
     @Override
     public void completed(ChatCall call, CallOutcome o) {
-        if (call.request() == null || call.principal() == null) {
-            // the models list, health and refusals before a request was read are not API calls to meter
+        if (call.request() == null || call.principal() == null || "count_tokens".equals(call.endpoint())) {
+            // the models list, health, refusals before a request was read and token counting (free) are not
+            // API calls to meter
             return;
         }
         CallCharge charge = call.attachment(CallCharge.class);

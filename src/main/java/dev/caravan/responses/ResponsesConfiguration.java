@@ -12,6 +12,7 @@ import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 
 import dev.caravan.db.Database;
+import dev.caravan.gateway.CallEvents;
 import dev.caravan.provider.openai.OpenAiResponsesRequestTranslator;
 import dev.caravan.provider.openai.OpenAiResponsesResponseTranslator;
 
@@ -40,7 +41,7 @@ public final class ResponsesConfiguration {
         r.bind("responsesGate", new ResponsesGate());
         r.bind("responsesResult", new ResponsesResult());
         r.bind("responsesKeep", new ResponsesKeep());
-        r.bind("storedResponses", new StoredResponses(store));
+        r.bind("storedResponses", new StoredResponses(store, r.lookupByNameAndType("callEvents", CallEvents.class)));
         r.bind("openAiResponsesRequestTranslator", new OpenAiResponsesRequestTranslator());
         r.bind("openAiResponsesResponseTranslator", new OpenAiResponsesResponseTranslator());
         ctx.addService(new ServiceSupport() {

@@ -10,20 +10,25 @@ import dev.caravan.api.Json;
 import dev.caravan.error.ApiException;
 import dev.caravan.error.ErrorMapper;
 import dev.caravan.gateway.ApiGuard;
+import dev.caravan.gateway.CallEvents;
+import dev.caravan.gateway.CallOutcome;
 import dev.caravan.gateway.ChatCall;
 import dev.caravan.gateway.HttpReplies;
 
 /**
  * {@code GET /v1/responses/{id}} (the stored Response), {@code GET /v1/responses/{id}/input_items} (the items that
  * led to it, as a list) and {@code DELETE /v1/responses/{id}}. Only the key that created a response sees it: any
- * other key, an unknown or an expired id get the same 404.
+ * other key, an unknown or an expired id get the same 404. Each is reported like every other call (access log
+ * line, request metrics); reading what was stored costs nothing, so it is neither priced nor a ledger row.
  */
 public final class StoredResponses implements Processor {
 
     private final ResponseStore store;
+    private final CallEvents events;
 
-    public StoredResponses(ResponseStore store) {
+    public StoredResponses(ResponseStore store, CallEvents events) {
         this.store = store;
+        this.events = events;
     }
 
     @Override
@@ -55,6 +60,7 @@ public final class StoredResponses implements Processor {
         }
         call.status(200);
         HttpReplies.json(exchange, 200, Json.MAPPER.writeValueAsBytes(body), Map.of());
+        events.completed(call, new CallOutcome(200, null, false, "ok", null, 0, 0, System.nanoTime()));
     }
 
     private static ObjectNode inputItems(ResponseStore.Stored s) {

@@ -364,8 +364,16 @@ class MessagesRouteTest extends MoneyTestSupport {
         assertThat(up.header("anthropic-beta")).isEqualTo("token-counting-2024-11-01");
         assertThat(json(up.body())).isEqualTo(json("{\"model\":\"claude-sonnet-4-5\",\"system\":\"Be brief.\","
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
-        // not billed
-        assertThat(rows(k.id())).isEmpty();
+        // counted in the request metrics like every call, but not billed: the next (billed) call's row is the
+        // key's only one
+        assertThat(adminGet("/metrics").body().lines().filter(l -> l.startsWith("caravan_requests_total")
+                && l.contains("endpoint=\"count_tokens\"") && l.contains("outcome=\"ok\"")
+                && !l.endsWith(" 0.0")).toList()).isNotEmpty();
+        stub.always((req, reply) -> reply.json(200, ANTHROPIC_REPLY));
+        assertThat(messages(k.secret(), HELLO.replace("openai/gpt-4o-mini", "anthropic/claude-sonnet-4-5"))
+                .statusCode()).isEqualTo(200);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> !rows(k.id()).isEmpty());
+        assertThat(rows(k.id())).extracting(row -> row.get("endpoint")).containsExactly("messages");
     }
 
     @Test

@@ -159,6 +159,10 @@ class ResponsesRouteTest extends MoneyTestSupport {
         assertThat(gone.statusCode()).isEqualTo(404);
         assertThat(json(gone.body()).at("/error/message").asText()).contains(id);
         assertThat(call(KEY, "DELETE", "/v1/responses/" + id, null).statusCode()).isEqualTo(404);
+        // reading and deleting are calls like the others: counted in the request metrics (and access-logged)
+        assertThat(adminGet("/metrics").body().lines().filter(l -> l.startsWith("caravan_requests_total")
+                && l.contains("endpoint=\"response\"") && l.contains("outcome=\"ok\"")
+                && !l.endsWith(" 0.0")).toList()).isNotEmpty();
         // the second response is written to the database (not only held in memory)
         String secondId = secondBody.path("id").asText();
         await().atMost(10, TimeUnit.SECONDS).until(() -> rowExists(secondId));
