@@ -293,6 +293,31 @@ class OtelTracesRouteTest extends GatewayTestSupport {
     }
 
     @Test
+    void aVirtualKeyWithTraceContentHasItsContentRecorded() {
+        HttpResponse<String> created = send(HttpRequest.newBuilder(adminUri("/admin/keys"))
+                .header("authorization", "Bearer " + ADMIN_KEY).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"tenant\":\"acme\",\"trace_content\":true}")).build());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(json(created.body()).get("trace_content").asBoolean()).isTrue();
+        String key = json(created.body()).get("key").asText();
+        HttpResponse<String> r = chat(key, "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":"
+                + "\"user\",\"content\":\"tell me 123-45-6789\"}]}", null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        Span s = server(r.headers().firstValue("x-request-id").orElseThrow());
+        assertThat(attr(s, "caravan.tenant")).isEqualTo("acme");
+        assertThat((String) attr(s, "gen_ai.input.messages")).contains("tell me").doesNotContain("123-45-6789");
+
+        HttpResponse<String> plain = send(HttpRequest.newBuilder(adminUri("/admin/keys"))
+                .header("authorization", "Bearer " + ADMIN_KEY).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"tenant\":\"acme\"}")).build());
+        assertThat(json(plain.body()).get("trace_content").asBoolean()).isFalse();
+        r = chat(json(plain.body()).get("key").asText(), "{\"model\":\"openai/gpt-4o-mini\",\"messages\":"
+                + "[{\"role\":\"user\",\"content\":\"hi\"}]}", null);
+        Span p = server(r.headers().firstValue("x-request-id").orElseThrow());
+        assertThat(attr(p, "gen_ai.input.messages")).isNull();
+    }
+
+    @Test
     void genAiHistogramsAreExportedWithTheConventionsUnitsAndBuckets() {
         chat(KEY, "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", null);
         Metric duration = metric("gen_ai.client.operation.duration");
