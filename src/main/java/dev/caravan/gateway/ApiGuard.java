@@ -93,7 +93,7 @@ public final class ApiGuard implements Processor {
         String path = pathOf(in.getHeader(Exchange.HTTP_URI, String.class));
         ChatCall call = new ChatCall(RequestIds.next(), start, ctx, keepAlive, kept);
         dev.caravan.ops.otel.GatewayTracer t = tracer;
-        if (t != null) {
+        if (t != null && !"/health".equals(path)) {
             t.begin(call, in);
         }
         in.removeHeaders("*");

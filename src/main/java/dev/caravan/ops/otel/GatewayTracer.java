@@ -231,7 +231,7 @@ public final class GatewayTracer implements CallListener {
         if (cs.content || (call.principal() != null && content.test(call.principal()))) {
             Content.record(s, call, body, cs, redactor);
         }
-        if (o.status() >= 500 || "error".equals(o.result())) {
+        if (o.status() >= 500 || (o.stream() && "error".equals(o.result()))) {
             s.setStatus(StatusCode.ERROR);
         }
         s.end(end, TimeUnit.NANOSECONDS);
