@@ -104,7 +104,11 @@ class OtelTracesRouteTest extends GatewayTestSupport {
         stub.reset();
         stub.always((req, reply) -> {
             String provider = req.path().split("/")[1];
-            if (req.body().contains("\"stream\":true")) {
+            if (req.path().endsWith("/embeddings")) {
+                reply.json(200, "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,"
+                        + "\"embedding\":[0.25,-0.5]}],\"model\":\"text-embedding-3-small\","
+                        + "\"usage\":{\"prompt_tokens\":5,\"total_tokens\":5}}");
+            } else if (req.body().contains("\"stream\":true")) {
                 reply.sse(List.of(
                         StubUpstream.data("{\"id\":\"chatcmpl-s\",\"object\":\"chat.completion.chunk\",\"created\":1,"
                                 + "\"model\":\"gpt-4o-mini-2024\",\"choices\":[{\"index\":0,\"delta\":{\"content\":"
@@ -193,6 +197,42 @@ class OtelTracesRouteTest extends GatewayTestSupport {
         assertThat(attr(c, "http.response.status_code")).isEqualTo(200L);
         assertThat(RECEIVER.serviceNames()).contains("caravan-test");
         assertThat(RECEIVER.contentTypes()).allMatch(t -> t.startsWith("application/x-protobuf"));
+    }
+
+    @Test
+    void messagesAndEmbeddingsAreGenAiOperationsToo() {
+        HttpResponse<String> m = post("/v1/messages", "{\"model\":\"openai/gpt-4o-mini\",\"max_tokens\":20,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(m.statusCode()).as(m.body()).isEqualTo(200);
+        Span ms = server(m.headers().firstValue("x-request-id").orElseThrow());
+        assertThat(attr(ms, "caravan.endpoint")).isEqualTo("messages");
+        assertThat(attr(ms, "gen_ai.operation.name")).isEqualTo("chat");
+        assertThat(attr(ms, "gen_ai.response.finish_reasons")).isEqualTo(List.of("end_turn"));
+        assertThat(attr(ms, "gen_ai.usage.output_tokens")).isEqualTo(7L);
+        assertThat(clients(ms, 1)).hasSize(1);
+
+        HttpResponse<String> e = post("/v1/embeddings", "{\"model\":\"openai/text-embedding-3-small\","
+                + "\"input\":\"hello\"}");
+        assertThat(e.statusCode()).as(e.body()).isEqualTo(200);
+        Span es = server(e.headers().firstValue("x-request-id").orElseThrow());
+        assertThat(es.getName()).isEqualTo("embeddings openai/text-embedding-3-small");
+        assertThat(attr(es, "gen_ai.operation.name")).isEqualTo("embeddings");
+        assertThat(attr(es, "gen_ai.usage.input_tokens")).isEqualTo(5L);
+        assertThat(attr(clients(es, 1).get(0), "gen_ai.operation.name")).isEqualTo("embeddings");
+    }
+
+    @Test
+    void aRequestRefusedAtTheEdgeStillHasAServerSpan() {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+                .header("authorization", "Bearer sk-cvn-wrong-key-000000000000").header("content-type",
+                        "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"openai/gpt-4o-mini\"}")).build());
+        assertThat(r.statusCode()).isEqualTo(401);
+        Span s = server(r.headers().firstValue("x-request-id").orElseThrow());
+        assertThat(attr(s, "http.response.status_code")).isEqualTo(401L);
+        assertThat(attr(s, "error.type")).isNotNull();
+        assertThat(s.getStatus().getCode()).isNotEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
+        assertThat(RECEIVER.spans()).noneMatch(c -> c.getParentSpanId().equals(s.getSpanId()));
     }
 
     @Test
