@@ -41,12 +41,12 @@ class OtelSettingsTest {
 
     @Test
     void errorTypeIsTheCodeSentElseTheStatus() {
-        assertThat(GatewayTracer.errorType(new CallOutcome(200, null, false, "ok", null, 0, 0, 0))).isNull();
-        assertThat(GatewayTracer.errorType(new CallOutcome(429, null, false, "error", "rate_limited", 0, 0, 0)))
+        assertThat(SpanAttributes.errorType(new CallOutcome(200, null, false, "ok", null, 0, 0, 0))).isNull();
+        assertThat(SpanAttributes.errorType(new CallOutcome(429, null, false, "error", "rate_limited", 0, 0, 0)))
                 .isEqualTo("rate_limited");
-        assertThat(GatewayTracer.errorType(new CallOutcome(502, null, false, "error", null, 0, 0, 0)))
+        assertThat(SpanAttributes.errorType(new CallOutcome(502, null, false, "error", null, 0, 0, 0)))
                 .isEqualTo("502");
-        assertThat(GatewayTracer.errorType(new CallOutcome(200, null, true, "error", null, 0, 0, 0)))
+        assertThat(SpanAttributes.errorType(new CallOutcome(200, null, true, "error", null, 0, 0, 0)))
                 .isEqualTo("stream_error");
     }
 }

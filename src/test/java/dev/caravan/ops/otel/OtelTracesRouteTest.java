@@ -365,12 +365,12 @@ class OtelTracesRouteTest extends GatewayTestSupport {
         assertThat(duration.getUnit()).isEqualTo("s");
         assertThat(tokens.getUnit()).isEqualTo("{token}");
         HistogramDataPoint d = duration.getHistogram().getDataPoints(0);
-        assertThat(d.getExplicitBoundsList()).containsExactlyElementsOf(GatewayTracer.DURATION_BUCKETS);
+        assertThat(d.getExplicitBoundsList()).containsExactlyElementsOf(GenAiMetrics.DURATION_BUCKETS);
         HistogramDataPoint t = tokens.getHistogram().getDataPointsList().stream()
                 .filter(p -> has(p, "gen_ai.token.type", "input") && has(p, "gen_ai.provider.name", "openai"))
                 .findFirst().orElseThrow();
         assertThat(t.getExplicitBoundsList()).containsExactlyElementsOf(
-                GatewayTracer.TOKEN_BUCKETS.stream().map(Long::doubleValue).toList());
+                GenAiMetrics.TOKEN_BUCKETS.stream().map(Long::doubleValue).toList());
         assertThat(t.getSum()).isGreaterThanOrEqualTo(11.0);
         assertThat(has(t, "gen_ai.operation.name", "chat")).isTrue();
         assertThat(has(t, "gen_ai.request.model", "openai/gpt-4o-mini")).isTrue();
