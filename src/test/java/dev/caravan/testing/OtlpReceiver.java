@@ -34,6 +34,11 @@ public final class OtlpReceiver implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/traces", this::traces);
         server.createContext("/v1/metrics", this::metrics);
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "otlp-receiver");
+            t.setDaemon(true);
+            return t;
+        }));
         server.start();
     }
 

@@ -45,6 +45,7 @@ public final class OtelConfiguration {
             return null;
         }
         s.headers().values().forEach(Secrets::register);
+        SdkLogBridge.install();
         Resource resource = Resource.getDefault().merge(Resource.create(Attributes.of(
                 io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), s.serviceName())));
         SdkTracerProvider traces = s.traces() ? SdkTracerProvider.builder().setResource(resource)
