@@ -173,13 +173,20 @@ public final class GatewayTracer implements CallListener {
             return;
         }
         long end = epochNanos(o.endNanos());
-        Attributes response = SpanAttributes.response(cs, body, o.stream(), responseModel, usage);
         UpstreamSpan answered = cs.swapPending(null);
+        Span s = cs.server;
+        if (!s.isRecording()) { // not sampled: nothing to describe
+            if (answered != null) {
+                answered.end(end);
+            }
+            s.end(end, TimeUnit.NANOSECONDS);
+            return;
+        }
+        Attributes response = SpanAttributes.response(cs, body, o.stream(), responseModel, usage);
         if (answered != null) {
             answered.span.setAllAttributes(response);
             answered.end(end);
         }
-        Span s = cs.server;
         s.updateName(GenAi.spanName(op, requestModel, call.endpoint() == null ? "caravan" : "caravan "
                 + call.endpoint()));
         s.setAllAttributes(SpanAttributes.server(call, o, op, requestModel, errorType));
