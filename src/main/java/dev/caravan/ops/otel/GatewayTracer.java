@@ -182,7 +182,8 @@ public final class GatewayTracer implements CallListener {
             s.end(end, TimeUnit.NANOSECONDS);
             return;
         }
-        Attributes response = SpanAttributes.response(cs, body, o.stream(), responseModel, usage);
+        Attributes response = op == null ? Attributes.empty()
+                : SpanAttributes.response(cs, body, o.stream(), responseModel, usage);
         if (answered != null) {
             answered.span.setAllAttributes(response);
             answered.end(end);

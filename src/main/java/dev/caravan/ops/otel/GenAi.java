@@ -47,9 +47,9 @@ final class GenAi {
     static final AttributeKey<String> RESULT = AttributeKey.stringKey("caravan.result");
     static final AttributeKey<Double> TTFT = AttributeKey.doubleKey("caravan.ttft_s");
 
-    /** Operation names by Caravan endpoint; other endpoints (models, stored responses) have none. */
+    /** Operation names by Caravan endpoint; other endpoints (models, count_tokens, stored responses) have none. */
     private static final Map<String, String> OPERATIONS = Map.of("chat", "chat", "messages", "chat", "responses",
-            "chat", "embeddings", "embeddings", "count_tokens", "count_tokens");
+            "chat", "embeddings", "embeddings");
 
     private static final Map<String, String> PROVIDERS = Map.ofEntries(Map.entry("bedrock", "aws.bedrock"),
             Map.entry("vertex", "gcp.vertex_ai"), Map.entry("gemini", "gcp.gemini"),

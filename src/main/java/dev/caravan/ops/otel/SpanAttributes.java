@@ -48,9 +48,11 @@ final class SpanAttributes {
     /** What the server span knows about the request and how it ended. */
     static Attributes server(ChatCall call, CallOutcome o, String op, String requestModel, String errorType) {
         AttributesBuilder a = Attributes.builder();
-        put(a, GenAi.OPERATION, op);
-        put(a, GenAi.PROVIDER, GenAi.provider(call.provider()));
-        put(a, GenAi.REQUEST_MODEL, requestModel);
+        if (op != null) {
+            a.put(GenAi.OPERATION, op);
+            put(a, GenAi.PROVIDER, GenAi.provider(call.provider()));
+            put(a, GenAi.REQUEST_MODEL, requestModel);
+        }
         put(a, GenAi.ENDPOINT, call.endpoint());
         a.put(GenAi.HTTP_STATUS, (long) o.status());
         a.put(GenAi.STREAM, o.stream());

@@ -37,6 +37,7 @@ class OtelSettingsTest {
         assertThat(GenAi.operation("embeddings")).isEqualTo("embeddings");
         assertThat(GenAi.operation("messages")).isEqualTo("chat");
         assertThat(GenAi.operation("models")).isNull();
+        assertThat(GenAi.operation("count_tokens")).isNull();
     }
 
     @Test
