@@ -5,6 +5,8 @@
 #   bench/run.sh                 # everything (about 25 minutes)
 #   SCENARIOS="c1 c32" bench/run.sh
 #   NO_PORTKEY=1 bench/run.sh    # Caravan only
+#   OTEL=1 bench/run.sh          # Caravan with OpenTelemetry on: traces and metrics exported over OTLP/HTTP to
+#                                # the nginx mock (/v1/traces, /v1/metrics answer 200 and drop); labels caravan-otel-*
 #
 # The gateway is pinned to CPU $GW_CPUS (default 0); load generator and mocks share the other core
 # (see harness/lib/common.sh). The harness (harness/, from the team's shared bench kit) installs nginx, wrk and
@@ -31,7 +33,9 @@ LINES="$OUT/run-$STAMP.txt"
 start_caravan() {
   stop_pid caravan
   log "starting Caravan on 127.0.0.1:$CARAVAN_PORT (CPU $GW_CPUS)"
-  CARAVAN_API_KEY="$KEY" start_bg caravan "$GW_CPUS" timeout -k 5 7200 java ${CARAVAN_JAVA_OPTS:-} \
+  local otel=()
+  [ -z "${OTEL:-}" ] || otel=(-Dcaravan.otel.endpoint="http://127.0.0.1:$MOCK_PORT")
+  CARAVAN_API_KEY="$KEY" start_bg caravan "$GW_CPUS" timeout -k 5 7200 java ${CARAVAN_JAVA_OPTS:-} "${otel[@]}" \
     -Dcaravan.api.host=127.0.0.1 -Dcaravan.api.port="$CARAVAN_PORT" -Dcaravan.admin.port=$((CARAVAN_PORT + 1)) \
     -Dcaravan.config.dir="$BENCH/config" -jar "$JAR"
   wait_http "http://127.0.0.1:$CARAVAN_PORT/health" 60 || die "Caravan did not start (see $LOG_DIR/caravan.log)"
@@ -41,6 +45,7 @@ printf 'Authorization: Bearer %s\n' "$KEY" >"$BENCH_STATE/caravan.headers"
 
 run() { # label args...
   local label="$1"; shift
+  [ -z "${OTEL:-}" ] || label="${label/#caravan-/caravan-otel-}"
   local line
   line="$("$H/run-bench.sh" --warmup "$WARMUP" --duration "$DURATION" --label "$label" "$@" | tail -1)"
   echo "$line" | tee -a "$LINES"

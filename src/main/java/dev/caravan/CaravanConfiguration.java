@@ -69,7 +69,8 @@ public class CaravanConfiguration implements CamelConfiguration {
         UpstreamClient client = new UpstreamClient(loops,
                 Duration.ofMillis(intProp(pc, "caravan.upstream.connect-timeout-ms", 10_000)));
         r.bind("upstreamClient", client);
-        r.bind("upstreamCall", new UpstreamCall(client));
+        UpstreamCall upstreamCall = new UpstreamCall(client);
+        r.bind("upstreamCall", upstreamCall);
 
         // caravan.keys.<name> from any property source: files, -D system properties
         java.util.Set<String> keyNames = new java.util.TreeSet<>(
@@ -88,7 +89,15 @@ public class CaravanConfiguration implements CamelConfiguration {
                 gatewayMetrics);
         r.bind("authenticator", auth);
 
-        r.bind("apiGuard", new ApiGuard(auth));
+        ApiGuard apiGuard = new ApiGuard(auth);
+        r.bind("apiGuard", apiGuard);
+        // OpenTelemetry spans (bound by OpsConfiguration only when caravan.otel.endpoint is set)
+        dev.caravan.ops.otel.GatewayTracer tracer = r.lookupByNameAndType("gatewayTracer",
+                dev.caravan.ops.otel.GatewayTracer.class);
+        if (tracer != null && tracer.traces()) {
+            apiGuard.tracer(tracer);
+            upstreamCall.tracer(tracer);
+        }
         r.bind("chatRequestParser", new ChatRequestParser());
         r.bind("modelRouter", new ModelRouter(providers));
         r.bind("modelsProcessor", new ModelsProcessor(providers));

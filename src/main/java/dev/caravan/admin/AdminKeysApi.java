@@ -115,7 +115,7 @@ public final class AdminKeysApi implements Processor {
         VirtualKey k = keys.update(id, old -> new VirtualKey(old.id(), old.name(), old.tenant(), old.labels(),
                 old.models(), old.rpm(), old.tpm(), old.budget(), old.expiresAt(), VirtualKey.Status.REVOKED,
                 old.allowTenantOverride(), old.allowTags(), old.cache(), old.keyHash(), old.keyPrefix(),
-                old.createdAt(), old.updatedAt())).orElseThrow();
+                old.createdAt(), old.updatedAt(), old.traceContent())).orElseThrow();
         AUDIT.info("key {} revoked", id);
         return withSpend(k);
     }

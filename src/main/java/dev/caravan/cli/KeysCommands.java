@@ -60,6 +60,9 @@ final class KeysCommands implements Runnable {
         @Option(names = "--cache", arity = "0..1", fallbackValue = "true",
                 description = "Use the response cache for this key's non-stream requests.")
         Boolean cache;
+        @Option(names = "--trace-content", arity = "0..1", fallbackValue = "true",
+                description = "Record this key's prompts and completions, redacted, on its OpenTelemetry spans.")
+        Boolean traceContent;
 
         ObjectNode body() {
             ObjectNode b = Json.NODES.objectNode();
@@ -90,6 +93,7 @@ final class KeysCommands implements Runnable {
             flag(b, "allow_tenant_override", allowTenantOverride);
             flag(b, "allow_tags", allowTags);
             flag(b, "cache", cache);
+            flag(b, "trace_content", traceContent);
             return b;
         }
 

@@ -63,9 +63,15 @@ public final class ApiGuard implements Processor {
             "x-caravan-cache");
 
     private final Authenticator authenticator;
+    private volatile dev.caravan.ops.otel.GatewayTracer tracer;
 
     public ApiGuard(Authenticator authenticator) {
         this.authenticator = authenticator;
+    }
+
+    /** Starts a server span per request, child of the client's traceparent (only when OpenTelemetry is on). */
+    public void tracer(dev.caravan.ops.otel.GatewayTracer t) {
+        this.tracer = t;
     }
 
     @Override
@@ -85,9 +91,12 @@ public final class ApiGuard implements Processor {
         }
         String method = in.getHeader(Exchange.HTTP_METHOD, String.class);
         String path = pathOf(in.getHeader(Exchange.HTTP_URI, String.class));
-        in.removeHeaders("*");
-
         ChatCall call = new ChatCall(RequestIds.next(), start, ctx, keepAlive, kept);
+        dev.caravan.ops.otel.GatewayTracer t = tracer;
+        if (t != null && !"/health".equals(path)) {
+            t.begin(call, in);
+        }
+        in.removeHeaders("*");
         exchange.setProperty(ChatCall.PROPERTY, call);
 
         Endpoint ep = EXACT.get(path);

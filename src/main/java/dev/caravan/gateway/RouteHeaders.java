@@ -9,6 +9,9 @@ public final class RouteHeaders {
     /** The model id as the provider knows it (without Caravan's {@code provider/} prefix). */
     public static final String MODEL = "CaravanModel";
 
+    /** The deployment an attempt runs under (set by the deployment on its copy of the exchange). */
+    public static final String DEPLOYMENT = "CaravanDeployment";
+
     /** Per-attempt bound (ms) a deployment sets for the provider call; providers use min(own timeout, this). */
     public static final String TIMEOUT_MS = "CaravanTimeoutMs";
 

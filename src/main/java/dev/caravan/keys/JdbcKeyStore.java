@@ -37,7 +37,7 @@ public final class JdbcKeyStore implements KeyStore {
 
     private static final String COLUMNS = "id, key_hash, key_prefix, name, tenant, labels, models, rpm, tpm, "
             + "budget_usd, budget_period, expires_at, status, allow_tenant_override, allow_tags, use_cache, "
-            + "created_at, updated_at";
+            + "created_at, updated_at, trace_content";
 
     private final Database db;
     private final Clock clock;
@@ -77,7 +77,7 @@ public final class JdbcKeyStore implements KeyStore {
                 null, VirtualKey.Status.ACTIVE, false, false, false, KeySecrets.hash(secret),
                 KeySecrets.displayPrefix(secret), now, now);
         VirtualKey k = init.apply(fresh);
-        write("INSERT INTO caravan_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        write("INSERT INTO caravan_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 k, false);
         index(k);
         return new Created(k, secret);
@@ -188,11 +188,11 @@ public final class JdbcKeyStore implements KeyStore {
         VirtualKey k = change.apply(old);
         k = new VirtualKey(old.id(), k.name(), k.tenant(), k.labels(), k.models(), k.rpm(), k.tpm(), k.budget(),
                 k.expiresAt(), k.status(), k.allowTenantOverride(), k.allowTags(), k.cache(), old.keyHash(),
-                old.keyPrefix(), old.createdAt(), clock.instant());
+                old.keyPrefix(), old.createdAt(), clock.instant(), k.traceContent());
         write("UPDATE caravan_keys SET id = ?, key_hash = ?, key_prefix = ?, name = ?, tenant = ?, labels = ?, "
                 + "models = ?, rpm = ?, tpm = ?, budget_usd = ?, budget_period = ?, expires_at = ?, status = ?, "
-                + "allow_tenant_override = ?, allow_tags = ?, use_cache = ?, created_at = ?, updated_at = ? "
-                + "WHERE id = ?", k, true);
+                + "allow_tenant_override = ?, allow_tags = ?, use_cache = ?, created_at = ?, updated_at = ?, "
+                + "trace_content = ? WHERE id = ?", k, true);
         index(k);
         return Optional.of(k);
     }
@@ -244,6 +244,7 @@ public final class JdbcKeyStore implements KeyStore {
         ps.setBoolean(i++, k.cache());
         ps.setLong(i++, k.createdAt().toEpochMilli());
         ps.setLong(i++, k.updatedAt().toEpochMilli());
+        ps.setBoolean(i++, k.traceContent());
         return i;
     }
 
@@ -260,7 +261,7 @@ public final class JdbcKeyStore implements KeyStore {
                 VirtualKey.Status.valueOf(rs.getString("status").toUpperCase(java.util.Locale.ROOT)),
                 rs.getBoolean("allow_tenant_override"), rs.getBoolean("allow_tags"), rs.getBoolean("use_cache"),
                 rs.getString("key_hash"), rs.getString("key_prefix"), Instant.ofEpochMilli(rs.getLong("created_at")),
-                Instant.ofEpochMilli(rs.getLong("updated_at")));
+                Instant.ofEpochMilli(rs.getLong("updated_at")), rs.getBoolean("trace_content"));
     }
 
     private static void setInt(PreparedStatement ps, int i, Integer v) throws SQLException {

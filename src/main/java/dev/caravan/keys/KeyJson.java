@@ -28,7 +28,7 @@ import dev.caravan.error.ApiException;
 public final class KeyJson {
 
     static final Set<String> FIELDS = Set.of("name", "tenant", "labels", "models", "rpm", "tpm", "budget",
-            "expires_at", "allow_tenant_override", "allow_tags", "cache");
+            "expires_at", "allow_tenant_override", "allow_tags", "cache", "trace_content");
 
     private KeyJson() {
     }
@@ -58,7 +58,8 @@ public final class KeyJson {
                 body.has("allow_tenant_override") ? bool(body, "allow_tenant_override") : base.allowTenantOverride(),
                 body.has("allow_tags") ? bool(body, "allow_tags") : base.allowTags(),
                 body.has("cache") ? bool(body, "cache") : base.cache(), base.keyHash(), base.keyPrefix(),
-                base.createdAt(), base.updatedAt());
+                base.createdAt(), base.updatedAt(),
+                body.has("trace_content") ? bool(body, "trace_content") : base.traceContent());
     }
 
     public static ObjectNode toJson(VirtualKey k) {
@@ -84,6 +85,7 @@ public final class KeyJson {
         n.put("allow_tenant_override", k.allowTenantOverride());
         n.put("allow_tags", k.allowTags());
         n.put("cache", k.cache());
+        n.put("trace_content", k.traceContent());
         n.put("key_prefix", k.keyPrefix());
         n.put("created_at", k.createdAt().toString());
         n.put("updated_at", k.updatedAt().toString());

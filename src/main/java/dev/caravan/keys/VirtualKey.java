@@ -16,10 +16,21 @@ import dev.caravan.auth.Principal;
  * @param rpm    requests per minute, null = no limit
  * @param tpm    tokens per minute (prompt + completion), null = no limit
  * @param budget USD per calendar period, null = none
+ * @param traceContent record this key's prompts and completions (redacted) on its OpenTelemetry spans
  */
 public record VirtualKey(String id, String name, String tenant, Map<String, String> labels, List<String> models,
         Integer rpm, Integer tpm, Budget budget, Instant expiresAt, Status status, boolean allowTenantOverride,
-        boolean allowTags, boolean cache, String keyHash, String keyPrefix, Instant createdAt, Instant updatedAt) {
+        boolean allowTags, boolean cache, String keyHash, String keyPrefix, Instant createdAt, Instant updatedAt,
+        boolean traceContent) {
+
+    /** A key that does not record content on spans. */
+    public VirtualKey(String id, String name, String tenant, Map<String, String> labels, List<String> models,
+            Integer rpm, Integer tpm, Budget budget, Instant expiresAt, Status status, boolean allowTenantOverride,
+            boolean allowTags, boolean cache, String keyHash, String keyPrefix, Instant createdAt,
+            Instant updatedAt) {
+        this(id, name, tenant, labels, models, rpm, tpm, budget, expiresAt, status, allowTenantOverride, allowTags,
+                cache, keyHash, keyPrefix, createdAt, updatedAt, false);
+    }
 
     public enum Status {
         ACTIVE, REVOKED
@@ -37,6 +48,6 @@ public record VirtualKey(String id, String name, String tenant, Map<String, Stri
     /** The principal requests made with this key run as. */
     public Principal principal() {
         return new Principal(id, tenant, labels, new KeyPolicy(ModelGlobs.of(models), rpm, tpm, budget,
-                allowTenantOverride, allowTags, cache));
+                allowTenantOverride, allowTags, cache, traceContent));
     }
 }

@@ -54,6 +54,8 @@ public final class OpsConfiguration {
                         intProp(pc, "caravan.log.bodies.max-chars", 4096)));
         events.add(accessLog);
         r.bind("accessLog", accessLog);
+        // OpenTelemetry (caravan.otel.endpoint; off by default): binds gatewayTracer when on
+        dev.caravan.ops.otel.OtelConfiguration.configure(ctx, events, verbatim(pc, "caravan.log.redact-patterns"));
 
         MeterRegistry meters = r.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
         if (meters == null) {

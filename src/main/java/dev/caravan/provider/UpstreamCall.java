@@ -15,9 +15,15 @@ import dev.caravan.gateway.ChatCall;
 public final class UpstreamCall extends AsyncProcessorSupport {
 
     private final UpstreamClient client;
+    private volatile dev.caravan.ops.otel.GatewayTracer tracer;
 
     public UpstreamCall(UpstreamClient client) {
         this.client = client;
+    }
+
+    /** Records a client span per call and sends its traceparent upstream (only when OpenTelemetry is on). */
+    public void tracer(dev.caravan.ops.otel.GatewayTracer t) {
+        this.tracer = t;
     }
 
     @Override
@@ -27,11 +33,20 @@ public final class UpstreamCall extends AsyncProcessorSupport {
         // the client's own event loop, so the upstream exchange and the reply stay on one thread
         io.netty.channel.EventLoop loop = call == null || call.channel() == null ? null
                 : call.channel().channel().eventLoop();
+        dev.caravan.ops.otel.GatewayTracer t = tracer;
+        dev.caravan.ops.otel.UpstreamSpan span = t == null ? null : t.upstream(call, exchange, req);
+        if (span != null) {
+            req = span.request();
+        }
+        StreamEncoder encoder = !req.stream() ? null : call == null ? StreamEncoder.chat(false) : call.streamEncoder();
         java.util.concurrent.CompletableFuture<?> f = req.stream()
-                ? client.stream(req, call == null ? StreamEncoder.chat(false) : call.streamEncoder(),
+                ? client.stream(req, span == null ? encoder : span.encoder(encoder),
                         call == null ? null : call.usageDecorator(), loop)
                 : client.send(req, loop);
         f.whenComplete((result, err) -> {
+            if (span != null) {
+                span.finished(result, UpstreamClient.unwrap(err));
+            }
             if (err != null) {
                 exchange.setException(UpstreamClient.unwrap(err));
             } else {

@@ -113,6 +113,7 @@ final class DeploymentProcessor extends AsyncProcessorSupport implements Navigat
             Exchange copy = ExchangeHelper.createCopy(exchange, true);
             copy.getMessage().setHeader(RouteHeaders.PROVIDER, d.provider());
             copy.getMessage().setHeader(RouteHeaders.MODEL, d.model());
+            copy.getMessage().setHeader(RouteHeaders.DEPLOYMENT, d.id());
             copy.getMessage().setHeader(RouteHeaders.TIMEOUT_MS, Math.min(d.timeoutMs(), remaining));
             call.provider(d.provider());
             call.upstreamModel(d.model());

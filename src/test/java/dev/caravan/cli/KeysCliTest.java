@@ -51,12 +51,13 @@ class KeysCliTest extends MoneyTestSupport {
         assertThat(lines[0]).startsWith("ID").contains("TENANT").contains("BUDGET").contains("SPENT");
         assertThat(list.out()).contains(keyId).contains("acme & co").contains("0.00075"); // 0.15 + 0.60 per 1M x 1000
 
-        Run updated = cli("keys", "update", keyId, "--rpm", "none", "--budget", "5/day");
+        Run updated = cli("keys", "update", keyId, "--rpm", "none", "--budget", "5/day", "--trace-content");
         assertThat(updated.code()).as(updated.err()).isZero();
         assertThat(updated.out()).containsPattern("rpm\\s+-").contains("5/day");
 
         Run got = cli("keys", "get", keyId, "--json");
         assertThat(json(got.out()).at("/budget/period").asText()).isEqualTo("day");
+        assertThat(json(got.out()).get("trace_content").asBoolean()).isTrue();
         assertThat(got.out()).doesNotContain(secret);
 
         assertThat(cli("keys", "revoke", keyId).out()).containsPattern("status\\s+revoked");

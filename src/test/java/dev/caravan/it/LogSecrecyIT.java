@@ -30,6 +30,8 @@ class LogSecrecyIT {
             "sk-cvn-test-otherkey-5555666677778888", // BodyLoggingRouteTest.OTHER_KEY
             "sk-upstream-host-providerkey-24680", // CaravanKameletTest.PROVIDER_KEY
             "sk-proj-accesslogtestsecret-000111222", // AccessLogTest.SECRET
+            "sk-cvn-test-contentkey-0123456789ab", // OtelTracesRouteTest.CONTENT_KEY
+            "sk-proj-othertenantsecret-4455667788", // OtelTracesRouteTest.SECRET
             "an-opaque-registered-secret-4711", // ScrubbingConvertersTest.SECRET
             GatewayTestSupport.ADMIN_KEY,
             "adm-test-key-0123456789", // FailoverRouteTest.ADMIN_KEY
