@@ -100,7 +100,7 @@ public class CaravanConfiguration implements CamelConfiguration {
         }
         r.bind("chatRequestParser", new ChatRequestParser());
         r.bind("modelRouter", new ModelRouter(providers));
-        r.bind("modelsProcessor", new ModelsProcessor(providers));
+        r.bind("modelsProcessor", new ModelsProcessor(providers, events));
         r.bind("healthProcessor", new HealthProcessor());
         r.bind("responseWriter", new ResponseWriter(events));
         r.bind("errorResponder", new ErrorResponder(events));

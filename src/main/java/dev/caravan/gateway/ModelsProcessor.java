@@ -26,10 +26,12 @@ public final class ModelsProcessor implements Processor {
     }
 
     private final ProviderRegistry registry;
+    private final CallEvents events;
     private final long created = System.currentTimeMillis() / 1000;
 
-    public ModelsProcessor(ProviderRegistry registry) {
+    public ModelsProcessor(ProviderRegistry registry, CallEvents events) {
         this.registry = registry;
+        this.events = events;
     }
 
     @Override
@@ -47,6 +49,9 @@ public final class ModelsProcessor implements Processor {
             body = new ModelList("list", all);
         }
         HttpReplies.json(exchange, 200, Json.MAPPER.writeValueAsBytes(body), Map.of());
+        // reported like every call (access log, request metrics, trace span); not metered
+        call.status(200);
+        events.completed(call, new CallOutcome(200, null, false, "ok", null, 0, 0, System.nanoTime()));
     }
 
     List<Model> list() {

@@ -285,6 +285,10 @@ class EmbeddingsRouteTest extends MoneyTestSupport {
                 + KEY).GET().build());
         assertThat(r.body()).contains("\"openai/text-embedding-3-small\"", "\"gemini/gemini-embedding-001\"",
                 "\"mistral/mistral-embed\"");
+        // the listing is reported like every call: counted in the request metrics
+        assertThat(adminGet("/metrics").body().lines().filter(l -> l.startsWith("caravan_requests_total")
+                && l.contains("endpoint=\"models\"") && l.contains("outcome=\"ok\"")
+                && !l.endsWith(" 0.0")).toList()).isNotEmpty();
     }
 
     List<Map<String, Object>> rows(String keyId) {
