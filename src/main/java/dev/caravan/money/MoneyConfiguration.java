@@ -148,16 +148,17 @@ public final class MoneyConfiguration {
     }
 
     /**
-     * The database; on H2 with durability sync, {@code WRITE_DELAY=0} (unless the URL sets it): H2 otherwise
-     * writes committed transactions to its file up to 500 ms later, and a killed process loses them.
+     * The database. On H2, unless the URL sets it, {@code WRITE_DELAY}: 0 with durability sync (H2 otherwise writes
+     * committed transactions to its file up to 500 ms later, and a killed process loses them), else H2's default
+     * 500, set explicitly because H2 keeps the setting in the database file.
      */
     private static Database database(PropertiesComponent pc, Path dataDir, boolean sync) {
         String url = prop(pc, "caravan.ledger.jdbc-url", "");
         if (url.isBlank()) {
             url = "jdbc:h2:file:" + dataDir.resolve("caravan") + ";DB_CLOSE_ON_EXIT=FALSE";
         }
-        if (sync && url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")) {
-            url += ";WRITE_DELAY=0";
+        if (url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")) {
+            url += sync ? ";WRITE_DELAY=0" : ";WRITE_DELAY=500";
         }
         return new Database(url, prop(pc, "caravan.ledger.jdbc-user", ""),
                 prop(pc, "caravan.ledger.jdbc-password", ""), intProp(pc, "caravan.ledger.pool-size", 4));

@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -13,6 +15,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 import dev.caravan.testing.GatewayTestSupport;
+import dev.caravan.testing.ResponseRecorder;
+import dev.caravan.testing.SecretScan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,6 +24,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Runs after the whole test suite (its own failsafe execution, last in the verify phase) and reads every log the
  * run wrote: the output files of all unit and integration test classes. No provider key and no gateway key used
  * by the tests may appear in them, nor anything shaped like a key or a bearer token.
+ *
+ * <p>It also reads every reply the run's in-process gateways sent (headers and bodies, API and admin plane), as
+ * recorded by {@link ResponseRecorder} under {@code target/test-responses}: no key the tests configure may appear
+ * in any, and the secret of every virtual key the tests created (found in those replies) appears exactly once, in
+ * the reply of the {@code POST /admin/keys} that created it, and in no log. Gateways started from the packaged jar
+ * in their own process (PackagedJarIT, ScaleOutIT, EntrypointIT, CrashDurabilityIT) do not load the recorder:
+ * their logs are scanned here, their replies only by the tests themselves.
  */
 class LogSecrecyIT {
 
@@ -37,7 +48,8 @@ class LogSecrecyIT {
             "sk-upstream-jar-test-abcdefgh", // PackagedJarIT's provider key
             "sk-acme-test-key-123456", // HotReloadTest's provider key
             "scale-out-admin-key-4b1d", // ScaleOutIT.ADMIN (its replicas log to target/test-logs)
-            "sk-upstream-scale-test-abcdefgh"); // ScaleOutIT.PROVIDER_KEY
+            "sk-upstream-scale-test-abcdefgh", // ScaleOutIT.PROVIDER_KEY
+            CrashDurabilityIT.KEY, CrashDurabilityIT.PROVIDER_KEY);
 
     static final Pattern KEY_SHAPED = Pattern.compile("\\bsk-[A-Za-z0-9_\\-]{12,}|(?i:bearer)\\s+[A-Za-z0-9_\\-.=]{12,}");
 
@@ -58,9 +70,42 @@ class LogSecrecyIT {
         return out;
     }
 
+    /** Every reply recorded during the run, by name ({@link SecretScan#replies}). */
+    static Map<String, String> replies() throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        Path d = ResponseRecorder.directory();
+        if (!Files.isDirectory(d)) {
+            return out;
+        }
+        try (Stream<Path> s = Files.list(d)) {
+            for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
+                String file = p.getFileName().toString();
+                SecretScan.replies(Files.readString(p, StandardCharsets.ISO_8859_1))
+                        .forEach((name, text) -> out.put(file + " " + name, text));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void noKeyAppearsInAnyReplyAndEachVirtualKeyOnlyWhereItWasCreated() throws IOException {
+        Map<String, String> replies = replies();
+        long bytes = replies.values().stream().mapToLong(String::length).sum();
+        // the recorder must have seen the suite's traffic, or the scan proves nothing
+        assertThat(replies.keySet()).as("recorded replies").hasSizeGreaterThan(1_000)
+                .anyMatch(n -> n.endsWith(" POST /v1/chat/completions"))
+                .anyMatch(n -> n.endsWith(" " + SecretScan.CREATE_KEY));
+        assertThat(SecretScan.virtualKeys(replies)).as("virtual keys created by the tests").hasSizeGreaterThan(10);
+        List<String> leaks = SecretScan.replyLeaks(replies, TEST_SECRETS);
+        System.out.printf("scanned %d replies (%d bytes), %d virtual keys%n", replies.size(), bytes,
+                SecretScan.virtualKeys(replies).size());
+        assertThat(leaks).as("secrets in " + replies.size() + " replies").isEmpty();
+    }
+
     @Test
     void noKeyUsedByTheTestsAppearsInAnyLog() throws IOException {
         List<Path> logs = logs();
+        List<String> virtualKeys = List.copyOf(SecretScan.virtualKeys(replies()));
         long bytes = 0;
         boolean sawAccessLines = false;
         List<String> leaks = new ArrayList<>();
@@ -73,6 +118,7 @@ class LogSecrecyIT {
                     leaks.add(log.getFileName() + ": " + secret.substring(0, 8) + "…");
                 }
             }
+            leaks.addAll(SecretScan.logLeaks(log.getFileName().toString(), text, virtualKeys));
             Matcher m = KEY_SHAPED.matcher(text);
             while (m.find()) {
                 leaks.add(log.getFileName() + ": key-shaped '" + m.group().substring(0, Math.min(10, m.group().length()))
