@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The packaged jar killed with SIGKILL under load, then restarted on the same database. 32 clients send chat
- * calls (every fourth one streamed) for a few seconds and record the request id ({@code x-request-id}) and the
+ * calls (one in four streamed) until at least 1,500 were answered (3 s at least, 30 s at most) and record the request id ({@code x-request-id}) and the
  * moment of every answered call; then the JVM gets {@code kill -9}, a new gateway starts on the same data, and
  * every answered call's ledger row is looked up.
  *
@@ -62,10 +62,14 @@ class CrashDurabilityIT {
     static final String KEY = "sk-cvn-crash-test-key-77889900aabb";
     static final String PROVIDER_KEY = "sk-upstream-crash-test-abcdefgh";
     static final int CLIENTS = 32;
-    static final long LOAD_MS = 4_000;
+    /** The clients run at least this long, and until {@link #ANSWERS} calls were answered or {@link #MAX_LOAD_MS}. */
+    static final long LOAD_MS = 3_000;
+    static final int ANSWERS = 1_500;
+    static final long MAX_LOAD_MS = 30_000;
     static final long FLUSH_MS = 500;
     static final long H2_WRITE_DELAY_MS = 500;
-    static final long MARGIN_MS = 1_000;
+    /** For the insert itself and a busy machine's scheduling. */
+    static final long MARGIN_MS = 1_500;
     static final String CHAT = "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     static final String STREAM = "{\"model\":\"openai/gpt-4o-mini\",\"stream\":true,"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
@@ -118,14 +122,26 @@ class CrashDurabilityIT {
 
     @Test
     void asyncOnPostgresLosesOnlyTheLastFlushWindow() throws Exception {
-        Result r = crash("async", postgres());
+        String schema = postgres();
+        Result r;
+        try {
+            r = crash("async", schema);
+        } finally {
+            dropSchema(schema);
+        }
         assertThat(r.lostAgesMs()).as("age at the kill of each lost row (ms)")
                 .allSatisfy(age -> assertThat(age).isLessThan(FLUSH_MS + MARGIN_MS));
     }
 
     @Test
     void syncOnPostgresLosesNothing() throws Exception {
-        Result r = crash("sync", postgres());
+        String schema = postgres();
+        Result r;
+        try {
+            r = crash("sync", schema);
+        } finally {
+            dropSchema(schema);
+        }
         assertThat(r.lostAgesMs()).as("answered calls without a ledger row").isEmpty();
     }
 
@@ -179,7 +195,8 @@ class CrashDurabilityIT {
         System.out.println(line);
         Files.writeString(Path.of("target/crash-durability.txt"), line + "\n", StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        assertThat(answered.size()).as("answered calls").isGreaterThan(500);
+        // a busy machine may answer fewer than ANSWERS in MAX_LOAD_MS; a few hundred still make the point
+        assertThat(answered.size()).as("answered calls").isGreaterThanOrEqualTo(300);
         return new Result(answered.size(), present, lostAges);
     }
 
@@ -225,7 +242,11 @@ class CrashDurabilityIT {
                 return null;
             });
         }
-        Thread.sleep(LOAD_MS);
+        long started = System.nanoTime();
+        while (System.nanoTime() - started < TimeUnit.MILLISECONDS.toNanos(MAX_LOAD_MS)
+                && (System.nanoTime() - started < TimeUnit.MILLISECONDS.toNanos(LOAD_MS) || seen.size() < ANSWERS)) {
+            Thread.sleep(20);
+        }
         long killedAt = System.nanoTime();
         gateway.destroyForcibly(); // SIGKILL on Linux, to the java process itself
         Thread.sleep(500);
@@ -298,6 +319,12 @@ class CrashDurabilityIT {
             c.createStatement().execute("CREATE SCHEMA " + schema);
         }
         return schema;
+    }
+
+    static void dropSchema(String schema) throws Exception {
+        try (Connection c = DriverManager.getConnection(System.getenv("CARAVAN_TEST_POSTGRES_URL").trim())) {
+            c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+        }
     }
 
     static String pgUrl(String schema) {
