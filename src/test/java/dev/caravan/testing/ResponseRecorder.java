@@ -21,7 +21,7 @@ import dev.caravan.http.ServerChannelHook;
 
 /**
  * Records every byte every gateway of the test run sends to a client (API and admin plane, headers and bodies)
- * under {@code target/test-responses/} (system property {@code caravan.test.responses}), for
+ * under {@code target/test-responses/} (system property {@code caravan.test.responses}; files of about 32 MB), for
  * {@code LogSecrecyIT} to scan. Registered in {@code META-INF/services} of the test class path only; gateways
  * started from the packaged jar in another process do not load it.
  *
@@ -35,7 +35,10 @@ public final class ResponseRecorder implements ServerChannelHook {
     public static final String MARKER = "\n#### ";
 
     private static final AttributeKey<String> REQUEST = AttributeKey.valueOf("caravan.test.request");
-    private static final FileChannel OUT = open();
+    /** A new file after this many bytes, so that the scan can read one file at a time. */
+    private static final long FILE_BYTES = 32L * 1024 * 1024;
+    private static FileChannel out = open(0);
+    private static int files = 1;
     private static String lastWriter;
     private static final java.util.concurrent.atomic.AtomicLong SEQ = new java.util.concurrent.atomic.AtomicLong();
 
@@ -43,10 +46,10 @@ public final class ResponseRecorder implements ServerChannelHook {
         return Path.of(System.getProperty("caravan.test.responses", "target/test-responses"));
     }
 
-    private static FileChannel open() {
+    private static FileChannel open(int n) {
         try {
             Path dir = Files.createDirectories(directory());
-            return FileChannel.open(dir.resolve("responses-" + ProcessHandle.current().pid() + ".txt"),
+            return FileChannel.open(dir.resolve("responses-" + ProcessHandle.current().pid() + "-" + n + ".txt"),
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -91,14 +94,18 @@ public final class ResponseRecorder implements ServerChannelHook {
         String name = ch.id().asShortText() + " " + (request == null ? "-" : request);
         byte[] bytes = new byte[b.readableBytes()];
         b.getBytes(b.readerIndex(), bytes);
-        synchronized (OUT) {
+        synchronized (ResponseRecorder.class) {
             try {
                 // connections write in turns: a marker whenever the writer changes (a reply may span markers)
                 if (!name.equals(lastWriter)) {
+                    if (out.position() > FILE_BYTES) {
+                        out.close();
+                        out = open(files++);
+                    }
                     lastWriter = name;
-                    OUT.write(ByteBuffer.wrap((MARKER + name + "\n").getBytes(StandardCharsets.UTF_8)));
+                    out.write(ByteBuffer.wrap((MARKER + name + "\n").getBytes(StandardCharsets.UTF_8)));
                 }
-                OUT.write(ByteBuffer.wrap(bytes));
+                out.write(ByteBuffer.wrap(bytes));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

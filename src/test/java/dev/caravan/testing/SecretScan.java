@@ -40,41 +40,46 @@ public final class SecretScan {
         return replies;
     }
 
-    /** Every virtual key secret in the replies. */
-    public static Set<String> virtualKeys(Map<String, String> replies) {
-        Set<String> keys = new LinkedHashSet<>();
-        for (String text : replies.values()) {
-            Matcher m = VIRTUAL_KEY.matcher(text);
-            while (m.find()) {
-                keys.add(m.group());
-            }
-        }
-        return keys;
-    }
-
-    /**
-     * What must not be: any of {@code secrets} in any reply; a virtual key secret anywhere but once, in the reply
-     * to the request that created it.
-     */
+    /** Any of {@code secrets} in any reply. */
     public static List<String> replyLeaks(Map<String, String> replies, Collection<String> secrets) {
         List<String> leaks = new ArrayList<>();
-        Map<String, List<String>> seenIn = new LinkedHashMap<>();
         replies.forEach((name, text) -> {
             for (String s : secrets) {
                 if (text.contains(s)) {
                     leaks.add(name + ": " + redact(s));
                 }
             }
+        });
+        return leaks;
+    }
+
+    /** Adds, for each virtual key secret in the replies, the name of each reply that shows it (once per showing). */
+    public static void showings(Map<String, String> replies, Map<String, List<String>> into) {
+        replies.forEach((name, text) -> {
             Matcher m = VIRTUAL_KEY.matcher(text);
             while (m.find()) {
-                seenIn.computeIfAbsent(m.group(), k -> new ArrayList<>()).add(name);
+                into.computeIfAbsent(m.group(), k -> new ArrayList<>()).add(name);
             }
         });
-        seenIn.forEach((key, names) -> {
+    }
+
+    /** A virtual key secret shown anywhere but once, in the reply to the request that created it. */
+    public static List<String> virtualKeyLeaks(Map<String, List<String>> showings) {
+        List<String> leaks = new ArrayList<>();
+        showings.forEach((key, names) -> {
             if (names.size() != 1 || !names.get(0).endsWith(" " + CREATE_KEY)) {
                 leaks.add("virtual key " + redact(key) + " in " + names);
             }
         });
+        return leaks;
+    }
+
+    /** Both checks over one set of replies. */
+    public static List<String> allLeaks(Map<String, String> replies, Collection<String> secrets) {
+        List<String> leaks = replyLeaks(replies, secrets);
+        Map<String, List<String>> showings = new LinkedHashMap<>();
+        showings(replies, showings);
+        leaks.addAll(virtualKeyLeaks(showings));
         return leaks;
     }
 
