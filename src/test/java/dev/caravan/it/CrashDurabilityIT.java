@@ -42,9 +42,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The packaged jar killed with SIGKILL under load, then restarted on the same database. 32 clients send chat
- * calls (one in four streamed) until at least 1,500 were answered (3 s at least, 30 s at most) and record the request id ({@code x-request-id}) and the
- * moment of every answered call; then the JVM gets {@code kill -9}, a new gateway starts on the same data, and
- * every answered call's ledger row is looked up.
+ * calls (one in four streamed) until at least 1,500 were answered (3 s at least, 30 s at most) and record the
+ * request id ({@code x-request-id}) and the moment of every answered call; then the JVM gets {@code kill -9}, a
+ * new gateway starts on the same data, and every answered call's ledger row is looked up.
  *
  * <ul>
  * <li>{@code caravan.ledger.durability=async}: only calls answered within the loss window before the kill may be
@@ -52,6 +52,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * busy machine.
  * <li>{@code sync}: no answered call may be missing.
  * </ul>
+ * Every reply is also checked for the keys this test configures (the jar's gateway has no reply recorder).
  * The database must open cleanly after the kill (the restarted gateway becomes ready and serves). Each run's
  * figures are printed and appended to {@code target/crash-durability.txt}. The PostgreSQL runs need
  * {@code CARAVAN_TEST_POSTGRES_URL}.
@@ -70,7 +71,8 @@ class CrashDurabilityIT {
     static final long H2_WRITE_DELAY_MS = 500;
     /** For the insert itself and a busy machine's scheduling. */
     static final long MARGIN_MS = 1_500;
-    static final String CHAT = "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    static final String CHAT = "{\"model\":\"openai/gpt-4o-mini\","
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     static final String STREAM = "{\"model\":\"openai/gpt-4o-mini\",\"stream\":true,"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 

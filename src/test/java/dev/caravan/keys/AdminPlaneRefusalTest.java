@@ -58,6 +58,7 @@ class AdminPlaneRefusalTest extends MoneyTestSupport {
             }
         }
         assertThat(admin("GET", "/admin/keys?include_revoked=true", null).body()).isEqualTo(before);
-        assertThat(chatAs(k.secret(), ask("nosuchprovider/model")).statusCode()).as("the key still works").isEqualTo(404);
+        assertThat(chatAs(k.secret(), ask("nosuchprovider/model")).statusCode()).as("the key still works")
+                .isEqualTo(404);
     }
 }
