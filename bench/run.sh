@@ -7,6 +7,7 @@
 #   NO_PORTKEY=1 bench/run.sh    # Caravan only
 #   OTEL=1 bench/run.sh          # Caravan with OpenTelemetry on: traces and metrics exported over OTLP/HTTP to
 #                                # the nginx mock (/v1/traces, /v1/metrics answer 200 and drop); labels caravan-otel-*
+#   LEDGER_DURABILITY=sync NO_PORTKEY=1 bench/run.sh   # ledger rows committed before each reply (labels end -sync)
 #
 # The gateway is pinned to CPU $GW_CPUS (default 0); load generator and mocks share the other core
 # (see harness/lib/common.sh). The harness (harness/, from the team's shared bench kit) installs nginx, wrk and
@@ -21,6 +22,8 @@ SCENARIOS="${SCENARIOS:-c1 c32 c128 slow128 sse32 sse200 chain32 messages32 embe
 WARMUP="${WARMUP:-60}"   # 30 s left the JIT compiling inside some measured windows (RESULTS.md §4)
 DURATION="${DURATION:-20}"
 CARAVAN_PORT="${CARAVAN_PORT:-18080}"
+LEDGER_DURABILITY="${LEDGER_DURABILITY:-async}"   # caravan.ledger.durability: async (default) or sync
+SUFFIX=""; [ "$LEDGER_DURABILITY" = async ] || SUFFIX="-$LEDGER_DURABILITY"
 KEY="sk-cvn-bench-0123456789"
 JAR="$BENCH/../target/caravan.jar"
 OUT="$BENCH/results"; mkdir -p "$OUT"
@@ -32,11 +35,11 @@ LINES="$OUT/run-$STAMP.txt"
 
 start_caravan() {
   stop_pid caravan
-  log "starting Caravan on 127.0.0.1:$CARAVAN_PORT (CPU $GW_CPUS)"
+  log "starting Caravan on 127.0.0.1:$CARAVAN_PORT (CPU $GW_CPUS, ledger durability $LEDGER_DURABILITY)"
   local otel=()
   [ -z "${OTEL:-}" ] || otel=(-Dcaravan.otel.endpoint="http://127.0.0.1:$MOCK_PORT")
   CARAVAN_API_KEY="$KEY" start_bg caravan "$GW_CPUS" timeout -k 5 7200 java ${CARAVAN_JAVA_OPTS:-} "${otel[@]}" \
-    -Dcaravan.api.host=127.0.0.1 -Dcaravan.api.port="$CARAVAN_PORT" -Dcaravan.admin.port=$((CARAVAN_PORT + 1)) \
+    -Dcaravan.ledger.durability="$LEDGER_DURABILITY" -Dcaravan.api.host=127.0.0.1 -Dcaravan.api.port="$CARAVAN_PORT" -Dcaravan.admin.port=$((CARAVAN_PORT + 1)) \
     -Dcaravan.config.dir="$BENCH/config" -jar "$JAR"
   wait_http "http://127.0.0.1:$CARAVAN_PORT/health" 60 || die "Caravan did not start (see $LOG_DIR/caravan.log)"
 }
@@ -46,6 +49,7 @@ printf 'Authorization: Bearer %s\n' "$KEY" >"$BENCH_STATE/caravan.headers"
 run() { # label args...
   local label="$1"; shift
   [ -z "${OTEL:-}" ] || label="${label/#caravan-/caravan-otel-}"
+  case "$label" in caravan-*) label="$label$SUFFIX" ;; esac
   local line
   line="$("$H/run-bench.sh" --warmup "$WARMUP" --duration "$DURATION" --label "$label" "$@" | tail -1)"
   echo "$line" | tee -a "$LINES"

@@ -48,6 +48,7 @@ public final class ChatCall {
     private volatile AttemptGuard attemptGuard;
     private volatile boolean charged;
     private volatile java.math.BigDecimal chargedUsd;
+    private java.util.concurrent.CompletableFuture<?> replyHold;
     private final Map<Class<?>, Object> attachments = new java.util.concurrent.ConcurrentHashMap<>(4);
     private volatile dev.caravan.error.ErrorFormat errorFormat = dev.caravan.error.ErrorFormat.OPENAI;
     private volatile java.util.function.Supplier<dev.caravan.provider.StreamEncoder> streamEncoders;
@@ -259,6 +260,20 @@ public final class ChatCall {
 
     public java.math.BigDecimal chargedUsd() {
         return chargedUsd;
+    }
+
+    /**
+     * Asks the end of the reply to wait for {@code f}: a non-streamed reply is written, and a stream's final
+     * events are sent, only once it completed (a listener that must finish first: the ledger row's commit with
+     * {@code caravan.ledger.durability=sync}). Called by listeners while the call completes.
+     */
+    public synchronized void holdReplyUntil(java.util.concurrent.CompletableFuture<?> f) {
+        replyHold = replyHold == null ? f : java.util.concurrent.CompletableFuture.allOf(replyHold, f);
+    }
+
+    /** What the end of the reply waits for ({@link #holdReplyUntil}), or null. */
+    public synchronized java.util.concurrent.CompletableFuture<?> replyHold() {
+        return replyHold;
     }
 
     /** Keeps per-call state of another part of the gateway (metering, ...), one object per type. */

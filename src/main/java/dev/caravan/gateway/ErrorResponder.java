@@ -1,7 +1,8 @@
 package dev.caravan.gateway;
 
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
+import org.apache.camel.support.AsyncProcessorSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,8 +15,9 @@ import dev.caravan.support.Secrets;
 /**
  * The {@code onException} step of the API routes: any failure becomes an OpenAI error envelope with the right
  * status. Unexpected exceptions are logged once with the request id (scrubbed) and answered with a generic 500.
+ * Like {@link ResponseWriter}, the reply waits for what holds it (the ledger commit in durability=sync).
  */
-public final class ErrorResponder implements Processor {
+public final class ErrorResponder extends AsyncProcessorSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
 
@@ -26,7 +28,18 @@ public final class ErrorResponder implements Processor {
     }
 
     @Override
-    public void process(Exchange exchange) throws Exception {
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        try {
+            respond(exchange);
+        } catch (RuntimeException e) {
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+        return ResponseWriter.afterHold(exchange.getProperty(ChatCall.PROPERTY, ChatCall.class), callback);
+    }
+
+    private void respond(Exchange exchange) {
         Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         ChatCall call = exchange.getProperty(ChatCall.PROPERTY, ChatCall.class);
         String requestId = call == null ? "unknown" : call.requestId();

@@ -3,8 +3,9 @@ package dev.caravan.gateway;
 import java.util.Map;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
+import org.apache.camel.support.AsyncProcessorSupport;
 
 import dev.caravan.api.Json;
 import dev.caravan.http.SseResponse;
@@ -14,8 +15,12 @@ import dev.caravan.provider.StreamSession;
 /**
  * Last step of {@code api.chat}: a {@link ChatResult} becomes the JSON reply; a {@link StreamSession} is attached
  * to a {@link SseResponse} on the client's channel, from which point the client owns the stream.
+ *
+ * <p>When a listener holds the reply ({@link ChatCall#holdReplyUntil}: the ledger commit of
+ * {@code caravan.ledger.durability=sync}), the exchange continues, and the reply is written, only once the hold
+ * completed; no thread waits meanwhile. A stream's final events wait for it the same way.
  */
-public final class ResponseWriter implements Processor {
+public final class ResponseWriter extends AsyncProcessorSupport {
 
     private final CallEvents events;
 
@@ -24,7 +29,29 @@ public final class ResponseWriter implements Processor {
     }
 
     @Override
-    public void process(Exchange exchange) throws Exception {
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        try {
+            write(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+        return afterHold(exchange.getProperty(ChatCall.PROPERTY, ChatCall.class), callback);
+    }
+
+    /** Continues the exchange now, or when what holds the reply completed. */
+    static boolean afterHold(ChatCall call, AsyncCallback callback) {
+        java.util.concurrent.CompletableFuture<?> hold = call == null ? null : call.replyHold();
+        if (hold == null || hold.isDone()) {
+            callback.done(true);
+            return true;
+        }
+        hold.whenComplete((v, e) -> callback.done(false));
+        return false;
+    }
+
+    private void write(Exchange exchange) throws Exception {
         ChatCall call = exchange.getProperty(ChatCall.PROPERTY, ChatCall.class);
         Object body = exchange.getMessage().getBody();
         if (body instanceof StreamSession session) {
@@ -36,6 +63,7 @@ public final class ResponseWriter implements Processor {
             session.attach(response, outcome -> {
                 call.usage(outcome.usage());
                 events.streamed(call, outcome);
+                return call.replyHold();
             });
             exchange.getMessage().setBody(response);
             return;

@@ -1,5 +1,8 @@
 package dev.caravan.http;
 
+import java.util.List;
+import java.util.ServiceLoader;
+
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -31,6 +34,10 @@ import dev.caravan.gateway.RequestIds;
  */
 public class ApiServerInitializerFactory extends HttpServerInitializerFactory {
 
+    /** Extra handlers found on the class path (none ship with Caravan). */
+    private static final List<ServerChannelHook> HOOKS = ServiceLoader.load(ServerChannelHook.class).stream()
+            .map(ServiceLoader.Provider::get).toList();
+
     private final int maxBodyBytes;
     private final long readTimeoutMs;
 
@@ -51,6 +58,9 @@ public class ApiServerInitializerFactory extends HttpServerInitializerFactory {
         ch.pipeline().replace("aggregator", "aggregator", new BoundedAggregator(maxBodyBytes));
         ch.pipeline().addAfter("aggregator", "caravan-guard", new MalformedRequestGuard());
         RequestReadTimeout.install(ch.pipeline(), "decoder", readTimeoutMs);
+        for (ServerChannelHook hook : HOOKS) {
+            hook.initChannel(ch);
+        }
     }
 
     /**

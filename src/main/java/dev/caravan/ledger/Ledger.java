@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,6 +40,10 @@ import dev.caravan.money.MoneyMetrics;
  *
  * <p>On a graceful stop the route drains the queue; the buffer and whatever is still queued after the route
  * stopped, or arrives later (streams ending during shutdown), is written directly.
+ *
+ * <p>With {@code caravan.ledger.durability=sync} rows go through {@link #commit} instead: committed by a
+ * {@link GroupCommit} (rows waiting at the same moment share one transaction), and the call's reply ends only when
+ * the returned future completes.
  */
 public final class Ledger extends ServiceSupport implements Processor {
 
@@ -52,6 +57,9 @@ public final class Ledger extends ServiceSupport implements Processor {
     private final Path fallback;
     private final MoneyMetrics metrics;
     private final long feedMs;
+    private final boolean sync;
+    private final int batchSize;
+    private volatile GroupCommit group;
     private final ConcurrentLinkedQueue<LedgerRow> buffer = new ConcurrentLinkedQueue<>();
     /** Rows appended and not yet written (to the database or the fallback file). */
     private final java.util.concurrent.atomic.LongAdder pending = new java.util.concurrent.atomic.LongAdder();
@@ -64,6 +72,14 @@ public final class Ledger extends ServiceSupport implements Processor {
     private volatile ProducerTemplate template;
 
     public Ledger(CamelContext ctx, LedgerWriter writer, Path fallback, MoneyMetrics metrics, long feedMs) {
+        this(ctx, writer, fallback, metrics, feedMs, false, 500);
+    }
+
+    /** {@code sync}: rows are committed one group at a time, by {@link #commit}, at most {@code batchSize} a group. */
+    public Ledger(CamelContext ctx, LedgerWriter writer, Path fallback, MoneyMetrics metrics, long feedMs,
+            boolean sync, int batchSize) {
+        this.sync = sync;
+        this.batchSize = batchSize;
         this.ctx = ctx;
         this.writer = writer;
         this.fallback = fallback;
@@ -82,8 +98,31 @@ public final class Ledger extends ServiceSupport implements Processor {
         metrics.ledgerQueued.increment();
     }
 
+    /** True with {@code caravan.ledger.durability=sync}: rows are given to {@link #commit}, not {@link #append}. */
+    public boolean isSync() {
+        return sync;
+    }
+
+    /**
+     * Commits a row and completes when it is in the database (or, when the database refuses it, in the fallback
+     * file). Never waits: the write happens on the ledger's commit thread, which completes the future.
+     */
+    public CompletableFuture<Void> commit(LedgerRow row) {
+        pending.increment();
+        metrics.ledgerQueued.increment();
+        GroupCommit g = group;
+        if (g == null || !isStarted()) {
+            writeNow(List.of(row));
+            return CompletableFuture.completedFuture(null);
+        }
+        return g.commit(row);
+    }
+
     @Override
     protected void doStart() {
+        if (sync) {
+            group = new GroupCommit(this::writeNow, batchSize);
+        }
         feeder.scheduleWithFixedDelay(this::feed, feedMs, feedMs, TimeUnit.MILLISECONDS);
     }
 
@@ -187,6 +226,10 @@ public final class Ledger extends ServiceSupport implements Processor {
     @Override
     @SuppressWarnings("unchecked")
     protected void doStop() {
+        GroupCommit g = group;
+        if (g != null) {
+            g.stop();
+        }
         feeder.shutdown();
         try {
             feeder.awaitTermination(5, TimeUnit.SECONDS);

@@ -17,8 +17,9 @@ import dev.caravan.ledger.LedgerRow;
  * Called once per finished chat call (after the reply, or at the end of a stream): prices what was not priced on
  * the way out (a stream without include_usage, a stream cut short: tokens estimated from what was delivered),
  * settles the rate-limit ticket and the budget reservation with the real numbers (a failed call releases them),
- * hands crossed budget thresholds to {@link BudgetAlerts}, and queues the ledger row. Nothing here blocks: the
- * ledger and the alerts have their own threads.
+ * hands crossed budget thresholds to {@link BudgetAlerts}, and queues the ledger row (with
+ * {@code caravan.ledger.durability=sync}: hands it to the ledger's commit thread and makes the end of the reply wait
+ * for the commit). Nothing here blocks: the ledger and the alerts have their own threads.
  */
 public final class MeteringListener implements CallListener {
 
@@ -67,7 +68,12 @@ public final class MeteringListener implements CallListener {
         } else {
             metrics.costUnits.add(p.cost().units());
         }
-        ledger.append(row(call, charge, p, o));
+        LedgerRow row = row(call, charge, p, o);
+        if (ledger.isSync()) {
+            call.holdReplyUntil(ledger.commit(row));
+        } else {
+            ledger.append(row);
+        }
     }
 
     /** Prices a call that ended without a priced reply: streams, and errors (nothing billed). */

@@ -75,7 +75,8 @@ public final class MoneyConfiguration {
             return configKeys;
         }
         Path dataDir = Path.of(prop(pc, "caravan.data.dir", "data")).toAbsolutePath().normalize();
-        Database db = database(pc, dataDir);
+        boolean sync = durability(pc);
+        Database db = database(pc, dataDir, sync);
         r.bind("caravanDatabase", db);
         TimedProbe dbProbe = new TimedProbe("ledger database", db::problem, 2_000);
         ReadinessCheck.register(ctx, "ledger", dbProbe);
@@ -100,7 +101,7 @@ public final class MoneyConfiguration {
         r.bind("admission", admission);
         r.bind("costStep", new CostStep(meter, cacheStep));
 
-        Ledger ledger = ledger(ctx, pc, db, dataDir, metrics);
+        Ledger ledger = ledger(ctx, pc, db, dataDir, metrics, sync);
         gateway.queueDepth("ledger", () -> (int) Math.min(Integer.MAX_VALUE, ledger.pending()));
         BudgetAlerts alerts = new BudgetAlerts(db, webhooks(prop(pc, "caravan.budget.alert-webhooks", "")),
                 intProp(pc, "caravan.budget.alert-attempts", 5), intProp(pc, "caravan.budget.alert-retry-ms", 1000),
@@ -135,10 +136,29 @@ public final class MoneyConfiguration {
         pc.addInitialProperty("caravan.ledger.aggregate-ms", "500");
     }
 
-    private static Database database(PropertiesComponent pc, Path dataDir) {
+    /** {@code caravan.ledger.durability}: {@code async} (default) or {@code sync}; anything else stops the start. */
+    static boolean durability(PropertiesComponent pc) {
+        String d = prop(pc, "caravan.ledger.durability", "async");
+        return switch (d) {
+            case "async" -> false;
+            case "sync" -> true;
+            default -> throw new IllegalArgumentException(
+                    "caravan.ledger.durability must be async or sync, not '" + d + "'");
+        };
+    }
+
+    /**
+     * The database. On H2, unless the URL sets it, {@code WRITE_DELAY}: 0 with durability sync (H2 otherwise writes
+     * committed transactions to its file up to 500 ms later, and a killed process loses them), else H2's default
+     * 500, set explicitly because H2 keeps the setting in the database file.
+     */
+    private static Database database(PropertiesComponent pc, Path dataDir, boolean sync) {
         String url = prop(pc, "caravan.ledger.jdbc-url", "");
         if (url.isBlank()) {
             url = "jdbc:h2:file:" + dataDir.resolve("caravan") + ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        if (url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")) {
+            url += sync ? ";WRITE_DELAY=0" : ";WRITE_DELAY=500";
         }
         return new Database(url, prop(pc, "caravan.ledger.jdbc-user", ""),
                 prop(pc, "caravan.ledger.jdbc-password", ""), intProp(pc, "caravan.ledger.pool-size", 4));
@@ -164,12 +184,12 @@ public final class MoneyConfiguration {
 
     /** A row waits at most feedMs in the ledger's buffer and aggregate-ms in the route: flush-ms in all. */
     private static Ledger ledger(CamelContext ctx, PropertiesComponent pc, Database db, Path dataDir,
-            MoneyMetrics metrics) {
+            MoneyMetrics metrics, boolean sync) {
         int flushMs = Math.max(20, intProp(pc, "caravan.ledger.flush-ms", 500));
         int feedMs = Math.max(10, flushMs / 5);
         pc.addInitialProperty("caravan.ledger.aggregate-ms", Integer.toString(flushMs - feedMs));
         Ledger ledger = new Ledger(ctx, new JdbcLedgerWriter(db), dataDir.resolve("ledger-unwritten.jsonl"), metrics,
-                feedMs);
+                feedMs, sync, intProp(pc, "caravan.ledger.batch-size", 500));
         ctx.getRegistry().bind("ledger", ledger);
         ctx.getRegistry().bind("ledgerBatches", new LedgerBatches());
         return ledger;

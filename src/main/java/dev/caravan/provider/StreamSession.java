@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +60,9 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
     private long created;
     private String model;
     private Usage usage;
-    private Consumer<StreamOutcome> onFinish = o -> { };
+    private Function<StreamOutcome, CompletableFuture<?>> onFinish = o -> null;
+    /** The stream's final events (end or error), held back until {@code onFinish}'s hold completed. */
+    private List<byte[]> tail;
     private StreamOutcome finishedBeforeAttach;
     /** Set under the lock, delivered after it is released: Camel resumes the route from that completion. */
     private Throwable firstFailure;
@@ -91,7 +94,20 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
 
     /** Hands the stream to the client's response; chunks held so far are flushed. */
     public void attach(SseResponse response, Consumer<StreamOutcome> onFinish) {
+        attach(response, o -> {
+            onFinish.accept(o);
+            return null;
+        });
+    }
+
+    /**
+     * Hands the stream to the client's response; chunks held so far are flushed. {@code onFinish} is told the
+     * outcome when the stream ends; the final events (usage, {@code [DONE]}, or the error event) and the end of
+     * the response are sent when the future it returns completes (at once when it returns null).
+     */
+    public void attach(SseResponse response, Function<StreamOutcome, CompletableFuture<?>> onFinish) {
         StreamOutcome early;
+        List<byte[]> earlyTail;
         synchronized (this) {
             this.out = response;
             this.onFinish = onFinish;
@@ -101,17 +117,35 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
             pending.clear();
             pendingBytes = 0;
             early = finishedBeforeAttach;
+            earlyTail = tail;
             if (ended) {
-                response.end();
-                this.onFinish = o -> { };
+                if (early == null) {
+                    response.end();
+                }
+                this.onFinish = o -> null;
             }
         }
         if (early != null) {
-            onFinish.accept(early);
+            endAfter(response, earlyTail, onFinish.apply(early));
         }
         response.onAbort(this::clientGone);
         response.onDrained(this::resume);
         resume();
+    }
+
+    /** Sends the final events and ends the response, now or when {@code hold} completed. */
+    private static void endAfter(SseResponse response, List<byte[]> tail, CompletableFuture<?> hold) {
+        Runnable end = () -> {
+            if (tail != null) {
+                tail.forEach(response::send);
+            }
+            response.end();
+        };
+        if (hold == null || hold.isDone()) {
+            end.run();
+        } else {
+            hold.whenComplete((v, e) -> end.run());
+        }
     }
 
     private void signal() {
@@ -271,6 +305,9 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
             firstFailure = e;
             return;
         }
+        if (tail == null) {
+            tail = new ArrayList<>();
+        }
         encoder.error(ApiError.of(e.getMessage(), e.type(), e.param(), e.code()), e.status(), emitter);
         cancelUpstream();
         finish("error", e.getMessage());
@@ -296,6 +333,7 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
             firstChunkNanos = System.nanoTime();
             firstReady = true;
         }
+        tail = new ArrayList<>();
         try {
             encoder.end(usage == null ? null : usageDecorator.apply(usage), id, created, model, emitter);
         } catch (ApiException e) {
@@ -327,6 +365,7 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
 
     private void endWithError(String message, String code) {
         ApiError err = ApiError.of(message, ErrorMapper.SERVER, null, code);
+        tail = new ArrayList<>();
         encoder.error(err, 500, emitter);
         cancelUpstream();
         finish("error", message);
@@ -340,10 +379,9 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
         }
         StreamOutcome o = new StreamOutcome(result, usage, chunks, firstChunkNanos, System.nanoTime(), error);
         if (out != null) {
-            out.end();
-            Consumer<StreamOutcome> f = onFinish;
-            onFinish = x -> { };
-            f.accept(o);
+            Function<StreamOutcome, CompletableFuture<?>> f = onFinish;
+            onFinish = x -> null;
+            endAfter(out, tail, f.apply(o));
         } else {
             finishedBeforeAttach = o;
         }
@@ -352,7 +390,9 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
     private final Consumer<byte[]> emitter = this::emit;
 
     private void emit(byte[] bytes) {
-        if (out != null) {
+        if (tail != null) {
+            tail.add(bytes);
+        } else if (out != null) {
             out.send(bytes);
         } else {
             pending.add(bytes);
@@ -380,9 +420,9 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
             ended = true;
             cancelWatchdog();
             cancelUpstream();
-            Consumer<StreamOutcome> f = onFinish;
-            onFinish = o -> { };
-            f.accept(new StreamOutcome("client_closed", usage, chunks, firstChunkNanos, System.nanoTime(), null));
+            Function<StreamOutcome, CompletableFuture<?>> f = onFinish;
+            onFinish = o -> null;
+            f.apply(new StreamOutcome("client_closed", usage, chunks, firstChunkNanos, System.nanoTime(), null));
         }
     }
 
