@@ -45,6 +45,7 @@ public final class SseResponse extends OutboundStreamHttpResponse {
     private volatile Channel channel;
     private volatile Runnable onAbort = () -> { };
     private volatile Runnable onDrained = () -> { };
+    private volatile boolean closeAfterEnd;
     private long progress;
 
     public SseResponse(HttpResponseStatus status) {
@@ -62,6 +63,14 @@ public final class SseResponse extends OutboundStreamHttpResponse {
         if (!channel.isActive()) {
             abort();
         }
+    }
+
+    /**
+     * Closes the client's connection once the last chunk has been written (the client asked for
+     * {@code Connection: close}). The server's own close-when-complete would cut the stream after its headers.
+     */
+    public void closeAfterEnd() {
+        this.closeAfterEnd = true;
     }
 
     /** Called once when the client goes away before the end (cancels the upstream call). */
@@ -169,6 +178,10 @@ public final class SseResponse extends OutboundStreamHttpResponse {
         ByteBuf b;
         while ((b = queue.poll()) != null) {
             b.release();
+        }
+        Channel ch = channel;
+        if (closeAfterEnd && ch != null) {
+            ch.close();
         }
     }
 
