@@ -86,6 +86,16 @@ public final class SseResponse extends OutboundStreamHttpResponse {
         this.onDrained = r;
     }
 
+    /** Closes the client's connection (a client that stopped reading); the stream aborts as when it hangs up. */
+    public void closeClient() {
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close();
+        } else {
+            abort();
+        }
+    }
+
     public boolean isAborted() {
         return aborted.get();
     }

@@ -331,8 +331,9 @@ class FaultMatrixTest extends GatewayTestSupport {
             if (expect == Expect.HEALTHY) {
                 // open: refused without a call, except the probes each elapsed wait lets through
                 long probesAllowed = (long) HALF_OPEN_PROBES * (1 + burst.millis() / WAIT_OPEN_MS);
+                // (twice that for resets: a reset on a reused pooled connection is retried once on a fresh one)
                 assertThat(mistralCalls).as("calls reaching an open breaker's deployment")
-                        .isLessThanOrEqualTo(MIN_CALLS + probesAllowed);
+                        .isLessThanOrEqualTo(2 * probesAllowed);
                 closesAfterTheWaitOnceTheFaultIsGone(stream, openedAt);
                 assertThat(transitions).first().isEqualTo("State transition from CLOSED to OPEN");
                 assertThat(transitions.subList(transitions.size() - 2, transitions.size())).containsExactly(
@@ -357,7 +358,8 @@ class FaultMatrixTest extends GatewayTestSupport {
         assertThat(state("fb")).as("after %d failures", MIN_CALLS - 1).isEqualTo("CLOSED");
         check(client.burst(1, "/v1/chat/completions", KEY, ask("brk", stream)), Expect.HEALTHY, "mistral", stream);
         assertThat(state("fb")).as("after %d failures", MIN_CALLS).isEqualTo("OPEN");
-        assertThat(calls("mistral")).isEqualTo(MIN_CALLS);
+        // a connection reset on a reused pooled connection is retried once on a fresh one (UpstreamCallState)
+        assertThat(calls("mistral")).isBetween((long) MIN_CALLS, 2L * MIN_CALLS);
         stub.reset();
     }
 
