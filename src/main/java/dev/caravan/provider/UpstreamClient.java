@@ -139,11 +139,8 @@ public final class UpstreamClient implements AutoCloseable {
                 return;
             }
             Channel ch = (Channel) f.getNow();
-            call.start(ch, pool, () -> {
-                if (mayRetry) {
-                    execute(call.restart(), loop, false);
-                }
-            });
+            // the retry on another connection is offered once: a retried call that fails again must fail, not wait
+            call.start(ch, pool, mayRetry ? () -> execute(call.restart(), loop, false) : null);
         });
     }
 
