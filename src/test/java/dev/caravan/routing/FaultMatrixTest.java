@@ -68,8 +68,15 @@ class FaultMatrixTest extends GatewayTestSupport {
         COMPLETE
     }
 
-    /** A fault: what the faulty provider does, and what the client must see without and with streaming. */
-    record Fault(String name, StubUpstream.Script script, Expect nonStream, Expect stream) {
+    /**
+     * A fault: what the faulty provider does, what the client must see without and with streaming, and the code of
+     * the stream's error event when it ends with one.
+     */
+    record Fault(String name, StubUpstream.Script script, Expect nonStream, Expect stream, String errorCode) {
+        Fault(String name, StubUpstream.Script script, Expect nonStream, Expect stream) {
+            this(name, script, nonStream, stream, null);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -179,7 +186,7 @@ class FaultMatrixTest extends GatewayTestSupport {
                         reply.raw(partialHead());
                     }
                     reply.hang(HANG_MS);
-                }, Expect.HEALTHY, Expect.ERROR_EVENT),
+                }, Expect.HEALTHY, Expect.ERROR_EVENT, "upstream_timeout"),
                 new Fault("reset before headers", (req, reply) -> reply.reset(), Expect.HEALTHY, Expect.HEALTHY),
                 new Fault("reset mid-stream", (req, reply) -> {
                     if (streamed(req)) {
@@ -190,7 +197,7 @@ class FaultMatrixTest extends GatewayTestSupport {
                     }
                     Thread.sleep(50);
                     reply.reset();
-                }, Expect.HEALTHY, Expect.ERROR_EVENT),
+                }, Expect.HEALTHY, Expect.ERROR_EVENT, "upstream_stream_error"),
                 new Fault("truncated JSON", (req, reply) -> {
                     if (streamed(req)) {
                         reply.startStream(200);
@@ -200,13 +207,13 @@ class FaultMatrixTest extends GatewayTestSupport {
                     } else {
                         reply.json(200, completion(provider(req)).substring(0, 60));
                     }
-                }, Expect.HEALTHY, Expect.ERROR_EVENT),
+                }, Expect.HEALTHY, Expect.ERROR_EVENT, "upstream_protocol_error"),
                 new Fault("stream ends without [DONE]", (req, reply) -> {
                     reply.startStream(200);
                     reply.chunk(chunk(provider(req), "partial", null));
                     reply.chunk(chunk(provider(req), "more", null));
                     reply.endStream();
-                }, null, Expect.ERROR_EVENT),
+                }, null, Expect.ERROR_EVENT, "upstream_stream_truncated"),
                 new Fault("slow drip", (req, reply) -> {
                     if (streamed(req)) {
                         // an event every 200 ms: slower than usual, never silent for the idle timeout
@@ -325,8 +332,8 @@ class FaultMatrixTest extends GatewayTestSupport {
                 opensAfterTheConfiguredFailures(stream);
             }
             Burst burst = burst(stream);
-            check(burst.load(), expect, "openai", stream);
-            check(burst.brk(), expect, "mistral", stream);
+            check(burst.load(), expect, "openai", stream, fault.errorCode());
+            check(burst.brk(), expect, "mistral", stream, fault.errorCode());
             long mistralCalls = calls("mistral");
             if (expect == Expect.HEALTHY) {
                 // open: refused without a call, except the probes each elapsed wait lets through
@@ -397,6 +404,11 @@ class FaultMatrixTest extends GatewayTestSupport {
 
     /** Every reply as expected; the faulty deployment is {@code faulty} (its provider). */
     static void check(List<LoadClient.Reply> replies, Expect expect, String faulty, boolean stream) {
+        check(replies, expect, faulty, stream, null);
+    }
+
+    static void check(List<LoadClient.Reply> replies, Expect expect, String faulty, boolean stream,
+            String errorCode) {
         for (LoadClient.Reply r : replies) {
             assertThat(r.failure()).as("transport failure").isNull();
             assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -417,6 +429,8 @@ class FaultMatrixTest extends GatewayTestSupport {
                     JsonNode end = json(data.get(last));
                     assertThat(end.at("/error/message").asText()).as("the stream ends with an error event: " + r.body())
                             .isNotEmpty();
+                    assertThat(end.at("/error/code").asText()).isEqualTo(errorCode);
+                    assertThat(data.get(data.size() - 1)).as("then the end").isEqualTo("[DONE]");
                     assertThat(data.stream().filter(d -> d.contains("from groq"))).as("no failover after a chunk")
                             .isEmpty();
                 }
