@@ -67,7 +67,8 @@ public class CaravanConfiguration implements CamelConfiguration {
                 Math.max(1, Runtime.getRuntime().availableProcessors())), new DefaultThreadFactory("caravan-io", true));
         r.bind("caravanEventLoops", loops);
         UpstreamClient client = new UpstreamClient(loops,
-                Duration.ofMillis(intProp(pc, "caravan.upstream.connect-timeout-ms", 10_000)));
+                Duration.ofMillis(intProp(pc, "caravan.upstream.connect-timeout-ms", 10_000)),
+                Duration.ofMillis(intProp(pc, "caravan.upstream.pool-idle-ms", 60_000)));
         r.bind("upstreamClient", client);
         UpstreamCall upstreamCall = new UpstreamCall(client);
         r.bind("upstreamCall", upstreamCall);

@@ -57,6 +57,11 @@ public final class ResponseWriter extends AsyncProcessorSupport {
         if (body instanceof StreamSession session) {
             SseResponse response = new SseResponse(HttpResponseStatus.OK);
             HttpReplies.finish(exchange, response.headers());
+            if (!call.keepAlive()) {
+                // the server would close once the headers are written: the stream closes after its last chunk
+                exchange.removeProperty(org.apache.camel.component.netty.NettyConstants.NETTY_CLOSE_CHANNEL_WHEN_COMPLETE);
+                response.closeAfterEnd();
+            }
             call.status(200);
             response.bind(call.channel());
             events.streamStarted(call);

@@ -45,6 +45,7 @@ public final class SseResponse extends OutboundStreamHttpResponse {
     private volatile Channel channel;
     private volatile Runnable onAbort = () -> { };
     private volatile Runnable onDrained = () -> { };
+    private volatile boolean closeAfterEnd;
     private long progress;
 
     public SseResponse(HttpResponseStatus status) {
@@ -64,6 +65,14 @@ public final class SseResponse extends OutboundStreamHttpResponse {
         }
     }
 
+    /**
+     * Closes the client's connection once the last chunk has been written (the client asked for
+     * {@code Connection: close}). The server's own close-when-complete would cut the stream after its headers.
+     */
+    public void closeAfterEnd() {
+        this.closeAfterEnd = true;
+    }
+
     /** Called once when the client goes away before the end (cancels the upstream call). */
     public void onAbort(Runnable r) {
         this.onAbort = r;
@@ -75,6 +84,16 @@ public final class SseResponse extends OutboundStreamHttpResponse {
     /** Called from the event loop after the queue was drained below the backlog limit. */
     public void onDrained(Runnable r) {
         this.onDrained = r;
+    }
+
+    /** Closes the client's connection (a client that stopped reading); the stream aborts as when it hangs up. */
+    public void closeClient() {
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close();
+        } else {
+            abort();
+        }
     }
 
     public boolean isAborted() {
@@ -169,6 +188,10 @@ public final class SseResponse extends OutboundStreamHttpResponse {
         ByteBuf b;
         while ((b = queue.poll()) != null) {
             b.release();
+        }
+        Channel ch = channel;
+        if (closeAfterEnd && ch != null) {
+            ch.close();
         }
     }
 

@@ -92,6 +92,11 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
         return provider;
     }
 
+    /** True once the stream has ended for the client (answer complete, failed, or the client left). */
+    public boolean isEnded() {
+        return ended;
+    }
+
     /** Hands the stream to the client's response; chunks held so far are flushed. */
     public void attach(SseResponse response, Consumer<StreamOutcome> onFinish) {
         attach(response, o -> {
@@ -454,6 +459,12 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
             long idle = System.nanoTime() - lastActivity;
             if (idle < windowNanos) {
                 watchdog = timer.schedule(() -> checkDeadline(windowNanos), windowNanos - idle, TimeUnit.NANOSECONDS);
+                return;
+            }
+            if (out != null && paused.get()) {
+                // reading is paused because the client has not taken what it was sent: the client stalled, not
+                // the provider. It is let go like a client that hung up (upstream cancelled, call metered).
+                out.closeClient();
                 return;
             }
             if (chunks == 0 && out == null) {

@@ -78,7 +78,9 @@ final class StreamingCall extends UpstreamCallState implements Flow.Subscription
         }
         demand--;
         session.onNext(List.of(content.nioBuffer()));
-        if (demand <= 0 && !isFinished()) {
+        // a session that has its whole answer asks for nothing more, but the reply's last chunk may still be on
+        // its way: keep reading it, or the connection would stay out of the pool for ever
+        if (demand <= 0 && !isFinished() && !session.isEnded()) {
             channel.config().setAutoRead(false);
         }
     }

@@ -217,6 +217,18 @@ abstract class UpstreamCallState {
             ctx.fireChannelInactive();
         }
 
+        /** A pooled connection idle for the pool's idle time is closed (one carrying a call keeps its own clock). */
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof io.netty.handler.timeout.IdleStateEvent) {
+                if (call == null) {
+                    ctx.close();
+                }
+                return;
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             UpstreamCallState c = call;

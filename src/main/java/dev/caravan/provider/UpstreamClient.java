@@ -31,6 +31,7 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsServerAddressStreamProviders;
@@ -63,6 +64,7 @@ public final class UpstreamClient implements AutoCloseable {
     private final SslContext ssl;
     private final AddressResolverGroup<InetSocketAddress> resolver;
     private final int connectTimeoutMillis;
+    private final long poolIdleMillis;
     private final ConcurrentHashMap<PoolKey, ChannelPool> pools = new ConcurrentHashMap<>();
 
     record PoolKey(String host, int port, boolean tls, EventLoop loop) {
@@ -75,13 +77,26 @@ public final class UpstreamClient implements AutoCloseable {
 
     /** A client on the given event loops (the API server's, in the gateway). */
     public UpstreamClient(EventLoopGroup group, Duration connectTimeout) {
-        this(group, false, connectTimeout);
+        this(group, false, connectTimeout, Duration.ZERO);
+    }
+
+    /**
+     * A client on the given event loops whose pooled connections are closed after {@code poolIdle} without a call
+     * (zero: kept until the provider closes them), so a burst does not leave its connections open for ever.
+     */
+    public UpstreamClient(EventLoopGroup group, Duration connectTimeout, Duration poolIdle) {
+        this(group, false, connectTimeout, poolIdle);
     }
 
     private UpstreamClient(EventLoopGroup group, boolean ownsGroup, Duration connectTimeout) {
+        this(group, ownsGroup, connectTimeout, Duration.ZERO);
+    }
+
+    private UpstreamClient(EventLoopGroup group, boolean ownsGroup, Duration connectTimeout, Duration poolIdle) {
         this.group = group;
         this.ownsGroup = ownsGroup;
         this.connectTimeoutMillis = (int) connectTimeout.toMillis();
+        this.poolIdleMillis = poolIdle.toMillis();
         try {
             this.ssl = SslContextBuilder.forClient().build();
         } catch (SSLException e) {
@@ -124,11 +139,8 @@ public final class UpstreamClient implements AutoCloseable {
                 return;
             }
             Channel ch = (Channel) f.getNow();
-            call.start(ch, pool, () -> {
-                if (mayRetry) {
-                    execute(call.restart(), loop, false);
-                }
-            });
+            // the retry on another connection is offered once: a retried call that fails again must fail, not wait
+            call.start(ch, pool, mayRetry ? () -> execute(call.restart(), loop, false) : null);
         });
     }
 
@@ -165,6 +177,10 @@ public final class UpstreamClient implements AutoCloseable {
                     ch.pipeline().addLast("tls", h);
                 }
                 ch.pipeline().addLast("http", new HttpClientCodec(4096, 65536, 65536));
+                if (poolIdleMillis > 0) {
+                    ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, poolIdleMillis,
+                            java.util.concurrent.TimeUnit.MILLISECONDS));
+                }
                 ch.pipeline().addLast("call", new UpstreamCallState.Handler());
             }
         }, ChannelHealthChecker.ACTIVE, true, true);

@@ -48,6 +48,7 @@ public final class StubUpstream implements AutoCloseable {
         private boolean closeAfter;
         private volatile long lastEventNanos;
         private volatile boolean clientGone;
+        private final java.util.concurrent.atomic.AtomicLong bytesSent = new java.util.concurrent.atomic.AtomicLong();
 
         Reply(Socket socket, OutputStream out) {
             this.socket = socket;
@@ -98,6 +99,7 @@ public final class StubUpstream implements AutoCloseable {
                 out.write(b);
                 out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
+                bytesSent.addAndGet(b.length);
                 lastEventNanos = System.nanoTime();
                 return true;
             } catch (IOException e) {
@@ -148,6 +150,28 @@ public final class StubUpstream implements AutoCloseable {
         public boolean clientGone() {
             return clientGone;
         }
+
+        /** Body bytes of the chunks written so far (each write returns once the socket took it). */
+        public long bytesSent() {
+            return bytesSent.get();
+        }
+
+        /** Writes raw bytes (a head or body part without chunk framing); false when the gateway closed. */
+        public boolean raw(String text) {
+            try {
+                out.write(text.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                return true;
+            } catch (IOException e) {
+                clientGone = true;
+                return false;
+            }
+        }
+
+        /** The connection's socket (e.g. to shrink its send buffer before a large reply). */
+        public Socket socket() {
+            return socket;
+        }
     }
 
     private final ServerSocket server;
@@ -160,10 +184,11 @@ public final class StubUpstream implements AutoCloseable {
     private final ConcurrentLinkedDeque<Script> queued = new ConcurrentLinkedDeque<>();
     private final List<Reply> replies = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger open = new AtomicInteger();
     private volatile Script fallback = (req, reply) -> reply.json(500, "{\"error\":{\"message\":\"no script\"}}");
 
     public StubUpstream() throws IOException {
-        server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+        server = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
         pool.execute(this::accept);
     }
 
@@ -203,6 +228,11 @@ public final class StubUpstream implements AutoCloseable {
         return connections.get();
     }
 
+    /** Connections accepted and not yet closed (by either side). */
+    public int connectionsOpen() {
+        return open.get();
+    }
+
     public void reset() {
         requests.clear();
         queued.clear();
@@ -214,6 +244,7 @@ public final class StubUpstream implements AutoCloseable {
             try {
                 Socket s = server.accept();
                 connections.incrementAndGet();
+                open.incrementAndGet();
                 pool.execute(() -> serve(s));
             } catch (IOException e) {
                 return;
@@ -244,6 +275,8 @@ public final class StubUpstream implements AutoCloseable {
             // reset or closed by the gateway
         } catch (Exception e) {
             // a script failure ends this connection
+        } finally {
+            open.decrementAndGet();
         }
     }
 
