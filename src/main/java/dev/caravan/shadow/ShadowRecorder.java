@@ -227,6 +227,13 @@ public final class ShadowRecorder implements Processor, CallListener {
         if (d != null) {
             return d;
         }
+        List<Attempt> attempts = call.attempts();
+        synchronized (attempts) {
+            if (!attempts.isEmpty()) {
+                // failed: the last deployment tried
+                return attempts.get(attempts.size() - 1).deployment();
+            }
+        }
         return call.provider() == null ? "unknown" : call.provider() + "/" + call.upstreamModel();
     }
 
