@@ -114,6 +114,8 @@ public final class ShadowStore implements AutoCloseable {
             return;
         }
         try (Connection c = db.connection()) {
+            // one transaction: readers never see more than maxRows rows
+            c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO caravan_shadow (" + COLUMNS
                     + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
                 for (Row r : batch) {
@@ -126,6 +128,12 @@ public final class ShadowStore implements AutoCloseable {
                     + "(SELECT MAX(id) FROM caravan_shadow) - ?")) {
                 ps.setLong(1, maxRows);
                 ps.executeUpdate();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
         }
     }
