@@ -75,7 +75,18 @@ final class ReplayCommand implements Callable<Integer> {
         if (catalog != null && !Files.isRegularFile(catalog)) {
             throw new IllegalArgumentException("no catalog file at " + catalog);
         }
-        FilePriceCatalog prices = new FilePriceCatalog(Files.isRegularFile(overrides) ? overrides : null);
+        FilePriceCatalog prices;
+        try {
+            prices = new FilePriceCatalog(Files.isRegularFile(overrides) ? overrides : null);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("price catalog " + overrides + " rejected: " + e.getMessage(), e);
+        }
+        RoutingFile routing;
+        try {
+            routing = RoutingFile.load(routes);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
         String url = jdbcUrl != null && !jdbcUrl.isBlank() ? jdbcUrl
                 : "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("caravan") + ";IFEXISTS=TRUE";
         String password = jdbcPassword != null ? jdbcPassword : System.getenv("CARAVAN_LEDGER_PASSWORD");
@@ -83,8 +94,7 @@ final class ReplayCommand implements Callable<Integer> {
             Secrets.register(password);
         }
         LedgerReplay.Result r;
-        try (RoutingFile routing = RoutingFile.load(routes);
-                Connection c = DriverManager.getConnection(url, jdbcUser == null ? "" : jdbcUser,
+        try (routing; Connection c = DriverManager.getConnection(url, jdbcUser == null ? "" : jdbcUser,
                         password == null ? "" : password)) {
             r = LedgerReplay.run(c, p.from(), p.until(), routing, prices);
         } catch (java.sql.SQLException e) {

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -285,6 +284,17 @@ class ReplayCommandTest {
         Run noDb = replay("--ledger", "2026-11", "--data-dir", dir.resolve("nothing-here").toString());
         assertThat(noDb.code()).isEqualTo(1);
         assertThat(noDb.err()).contains("cannot read the ledger");
-        assertThat(Instant.now()).isNotNull();
+        // a routing file that is not YAML
+        StringWriter err = new StringWriter();
+        Path bad = dir.resolve("bad.yaml");
+        try {
+            Files.writeString(bad, "- route: [unclosed");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        int code = CaravanCli.run(new String[] {"replay", "--ledger", "2026-11", "--routes", bad.toString(),
+            "--jdbc-url", url}, new PrintWriter(new StringWriter()), new PrintWriter(err), Map.of());
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("not valid YAML");
     }
 }
