@@ -67,6 +67,10 @@ final class ReplayCommand implements Callable<Integer> {
         if (!List.of("table", "csv", "json").contains(format)) {
             throw new IllegalArgumentException("--format must be table, csv or json");
         }
+        // the output is the report (csv and json are read by programs): the helper Camel context stays quiet
+        if (org.slf4j.LoggerFactory.getLogger("org.apache.camel") instanceof ch.qos.logback.classic.Logger l) {
+            l.setLevel(ch.qos.logback.classic.Level.WARN);
+        }
         Periods.Period p = Periods.parse(period, now);
         if (!Files.isRegularFile(routes)) {
             throw new IllegalArgumentException("no routing file at " + routes);

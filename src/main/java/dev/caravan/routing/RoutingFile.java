@@ -58,6 +58,8 @@ public final class RoutingFile implements AutoCloseable {
             }
         }
         camel = new DefaultCamelContext();
+        // an offline helper: no start-up and shutdown lines in the output of the command that uses it
+        camel.setStartupSummaryLevel(org.apache.camel.StartupSummaryLevel.Off);
         camel.start();
         simple = camel.resolveLanguage("simple");
     }
