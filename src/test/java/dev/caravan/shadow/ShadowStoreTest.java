@@ -1,10 +1,13 @@
 package dev.caravan.shadow;
 
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 import dev.caravan.api.Json;
 import dev.caravan.db.Database;
@@ -22,7 +25,29 @@ class ShadowStoreTest {
 
     @Test
     void keepsTheNewestRowsUpToTheCap() throws Exception {
-        try (Database db = new Database("jdbc:h2:mem:shadow-store;DB_CLOSE_DELAY=-1", "", "", 2)) {
+        keepsTheNewestRows("jdbc:h2:mem:shadow-store;DB_CLOSE_DELAY=-1");
+    }
+
+    /** The same on PostgreSQL ({@code CARAVAN_TEST_POSTGRES_URL}), in a schema of its own, dropped afterwards. */
+    @Test
+    @EnabledIfEnvironmentVariable(named = "CARAVAN_TEST_POSTGRES_URL", matches = ".+")
+    void keepsTheNewestRowsUpToTheCapOnPostgres() throws Exception {
+        String base = System.getenv("CARAVAN_TEST_POSTGRES_URL");
+        String schema = "caravan_shadow_" + Long.toHexString(System.nanoTime());
+        try (Connection c = DriverManager.getConnection(base)) {
+            c.createStatement().execute("CREATE SCHEMA " + schema);
+        }
+        try {
+            keepsTheNewestRows(base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+        } finally {
+            try (Connection c = DriverManager.getConnection(base)) {
+                c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
+    }
+
+    private static void keepsTheNewestRows(String url) throws Exception {
+        try (Database db = new Database(url, "", "", 2)) {
             ShadowStore store = new ShadowStore(db, 3, 100);
             for (long ts = 1; ts <= 5; ts++) {
                 assertThat(store.add(row(ts))).isTrue();
