@@ -106,8 +106,9 @@ class ShadowRouteTest extends GatewayTestSupport {
     @Override
     protected Map<String, String> properties() {
         // one copy out at a time: a second call while a candidate hangs finds no slot
+        // the candidate may hang longer than the latch in the first test without timing out
         return Map.of("caravan.provider.groq.base-url", CANDIDATE.baseUrl() + "/groq",
-                "caravan.shadow.max-in-flight", "1");
+                "caravan.provider.groq.timeout-ms", "60000", "caravan.shadow.max-in-flight", "1");
     }
 
     ShadowRouteTest() {
@@ -203,7 +204,12 @@ class ShadowRouteTest extends GatewayTestSupport {
         CountDownLatch release = new CountDownLatch(1);
         primaryScripts.put("m-p1", (req, reply) -> reply.json(200, completion("primary answer", "stop", 5, 2)));
         candidateScripts.put("m-c1", (req, reply) -> {
-            release.await(30, TimeUnit.SECONDS);
+            // released only once the client has its answer; a copy on the client's path would never be released,
+            // answer 500 here, and the pair would show a candidate error
+            if (!release.await(30, TimeUnit.SECONDS)) {
+                reply.json(500, "{\"error\":{\"message\":\"never released\",\"type\":\"server_error\"}}");
+                return;
+            }
             reply.json(200, completion("candidate answer", "stop", 5, 3));
         });
         long droppedBefore = dropped("full");
@@ -325,6 +331,10 @@ class ShadowRouteTest extends GatewayTestSupport {
         // tool calls are compared where either side made one: same name, JSON-equal arguments
         assertThat(rate(p, "tool_call_agreement")).containsExactly(1, 1);
         assertThat(p.path("exact_match").path("rate").asDouble()).isEqualTo(0.3333);
+        // the report is on the admin plane: the admin key is required
+        assertThat(adminGet("/admin/shadow/report").statusCode()).isEqualTo(401);
+        assertThat(admin("/admin/shadow/report?since=yesterday").statusCode()).isEqualTo(400);
+        assertThat(tree(admin("/admin/shadow/report?since=1d").body()).path("data").size()).isPositive();
 
         // the copies are not the client's calls: the ledger has the primary's three and no candidate row
         JsonNode spend = awaitSpend(s -> s.path("model").asText().equals("shadow/four"), 3);

@@ -70,6 +70,19 @@ class ShadowStoreTest {
     }
 
     @Test
+    void aShadowStepRefusesASampleOutsideZeroToOneAndACandidateThatIsNotAnEndpoint() {
+        ShadowTap tap = new ShadowTap();
+        tap.setSample(0);
+        tap.setSample(1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> tap.setSample(1.5))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between 0 and 1");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> tap.setSample(-0.1))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> tap.setCandidate("llama-70b"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("direct:");
+    }
+
+    @Test
     void comparisonMeasures() throws Exception {
         assertThat(ShadowComparison.jaccard("The capital of France is Paris.", "the capital of france is paris"))
                 .isEqualTo(1.0);
