@@ -63,7 +63,7 @@ public record ShadowAnswer(String deployment, String outcome, long latencyMs, lo
         return out;
     }
 
-    private static JsonNode arguments(JsonNode a) {
+    static JsonNode arguments(JsonNode a) {
         if (a.isTextual()) {
             try {
                 JsonNode parsed = Json.MAPPER.readTree(a.asText());

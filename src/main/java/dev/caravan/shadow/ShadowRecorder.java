@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
@@ -28,6 +29,7 @@ import dev.caravan.gateway.CallListener;
 import dev.caravan.gateway.CallOutcome;
 import dev.caravan.gateway.ChatCall;
 import dev.caravan.provider.ChatResult;
+import dev.caravan.provider.StreamEncoder;
 import dev.caravan.provider.StreamSession;
 
 /**
@@ -47,6 +49,8 @@ public final class ShadowRecorder implements Processor, CallListener {
     static final String PAIR = "caravan.shadow.pair";
     static final String PERMIT = "caravan.shadow.permit";
     public static final String TARGET = "CaravanShadowCandidate";
+    /** Exchange property (suffixed with the step's id): whether the step sampled this call. */
+    static final String SAMPLED = "CaravanShadowSampled.";
 
     private static final Logger LOG = LoggerFactory.getLogger(ShadowRecorder.class);
 
@@ -67,6 +71,27 @@ public final class ShadowRecorder implements Processor, CallListener {
         this.timeoutMs = timeoutMs;
     }
 
+    void sample(ShadowTap tap, Exchange exchange) {
+        try {
+            double share = tap.getSample();
+            boolean sampled = share > 0 && (share >= 1 || ThreadLocalRandom.current().nextDouble() < share);
+            exchange.setProperty(SAMPLED + tap.getId(), sampled);
+            ChatCall call = exchange.getProperty(ChatCall.PROPERTY, ChatCall.class);
+            if (sampled && call != null && call.isStream()) {
+                Supplier<StreamEncoder> before = call.streamEncoders();
+                call.streamEncoders(() -> {
+                    StreamEncoder inner = before != null ? before.get()
+                            : StreamEncoder.chat(call.request() != null && call.request().includeUsage());
+                    StreamCapture capture = new StreamCapture(inner);
+                    call.attach(StreamCapture.class, capture); // the last attempt's is the one delivered
+                    return capture;
+                });
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("shadow step {} skipped a call: {}", tap.getId(), e.toString());
+        }
+    }
+
     boolean admit(ShadowTap tap, Exchange exchange) {
         try {
             ChatCall call = exchange.getProperty(ChatCall.PROPERTY, ChatCall.class);
@@ -75,8 +100,7 @@ public final class ShadowRecorder implements Processor, CallListener {
                     || !(body instanceof ChatResult || body instanceof StreamSession)) {
                 return false;
             }
-            double share = tap.getSample();
-            if (share <= 0 || (share < 1 && ThreadLocalRandom.current().nextDouble() >= share)) {
+            if (!Boolean.TRUE.equals(exchange.getProperty(SAMPLED + tap.getId(), Boolean.class))) {
                 return false;
             }
             if (!slots.tryAcquire()) {
@@ -158,7 +182,7 @@ public final class ShadowRecorder implements Processor, CallListener {
         }
     }
 
-    /** A streamed primary ended: its figures (no text: streams are compared on figures only). */
+    /** A streamed primary ended: its figures, and its first choice as the client received it. */
     @Override
     public void completed(ChatCall call, CallOutcome outcome) {
         ShadowPair pair = call.attachment(ShadowPair.class);
@@ -169,8 +193,11 @@ public final class ShadowRecorder implements Processor, CallListener {
         ShadowAnswer a;
         if ("ok".equals(outcome.result())) {
             Usage u = CallFacts.usage(call, outcome);
+            StreamCapture cap = call.attachment(StreamCapture.class);
+            boolean read = cap != null && cap.readable();
             a = new ShadowAnswer(name(call), "ok", ms, u == null ? 0 : u.prompt(), u == null ? 0 : u.completion(),
-                    price(call.provider(), call.upstreamModel(), u), null, null, null);
+                    price(call.provider(), call.upstreamModel(), u), read ? cap.finishReason() : null,
+                    read ? cap.text() : null, read ? cap.toolCalls() : null);
         } else {
             a = ShadowAnswer.failed(name(call), outcome.result(), ms);
         }

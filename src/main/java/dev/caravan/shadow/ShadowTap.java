@@ -6,8 +6,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * The bean of one shadow step (route template {@code shadow}): decides whether a call is copied ({@link #admit},
- * the step's filter) and prepares the copy on the caller's thread ({@link #process}, the wire tap's onPrepare).
+ * The bean of one shadow step (route template {@code shadow}): samples the call before the target
+ * ({@link #sample}), decides whether it is copied after ({@link #admit}, the step's filter) and prepares the copy on
+ * the caller's thread ({@link #process}, the wire tap's onPrepare).
  * Both never throw: whatever happens to the copy, the client's exchange is left as it was.
  */
 public class ShadowTap implements Processor, CamelContextAware {
@@ -17,6 +18,17 @@ public class ShadowTap implements Processor, CamelContextAware {
     private String id;
     private String candidate;
     private double sample = 1.0;
+
+    /**
+     * Before the target: decides whether this call is sampled; a sampled stream's first choice is kept as it goes
+     * to the client, for the comparison.
+     */
+    public void sample(Exchange exchange) {
+        ShadowRecorder r = recorder();
+        if (r != null) {
+            r.sample(this, exchange);
+        }
+    }
 
     /** True when this call is copied: it succeeded, it is sampled, and a shadow slot is free (else counted). */
     public boolean admit(Exchange exchange) {

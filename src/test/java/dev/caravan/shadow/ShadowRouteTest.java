@@ -360,10 +360,12 @@ class ShadowRouteTest extends GatewayTestSupport {
     }
 
     @Test
-    void aStreamedPrimaryIsShadowedByANonStreamCallAndComparedOnFigures() throws Exception {
+    void aStreamedPrimaryIsShadowedByANonStreamCallAndComparedOnWhatTheClientReceived() throws Exception {
         primaryScripts.put("m-p5", (req, reply) -> reply.sse(List.of(
                 StubUpstream.data("{\"id\":\"s\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
-                        + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"streamed\"},\"finish_reason\":null}]}"),
+                        + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"stream\"},\"finish_reason\":null}]}"),
+                StubUpstream.data("{\"id\":\"s\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                        + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"ed\"},\"finish_reason\":null}]}"),
                 StubUpstream.data("{\"id\":\"s\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
                         + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}"),
                 StubUpstream.data("{\"id\":\"s\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
@@ -373,14 +375,16 @@ class ShadowRouteTest extends GatewayTestSupport {
         StreamResult s = stream("{\"model\":\"shadow/five\",\"stream\":true,\"messages\":[{\"role\":\"user\","
                 + "\"content\":\"hi\"}]}");
         assertThat(s.response().statusCode()).isEqualTo(200);
-        assertThat(s.events().toString()).contains("streamed");
+        assertThat(s.events().toString()).contains("\"stream\"", "\"ed\"");
         JsonNode p = awaitPair("p5", "c5", 1);
         assertThat(p.path("streams").asInt()).isEqualTo(1);
         assertThat(p.path("primary_figures").path("prompt_tokens").asLong()).isEqualTo(7);
         assertThat(p.path("primary_figures").path("completion_tokens").asLong()).isEqualTo(3);
         assertThat(p.path("candidate_figures").path("completion_tokens").asLong()).isEqualTo(4);
-        // the primary's text is not kept from a stream: texts are not compared
-        assertThat(p.path("exact_match").path("compared").asInt()).isZero();
+        // the stream's text as the client received it ("stream" + "ed") is compared with the candidate's
+        assertThat(rate(p, "exact_match")).containsExactly(1, 1);
+        assertThat(rate(p, "finish_reason_agreement")).containsExactly(1, 1);
+        assertThat(p.path("primary_figures").path("finish_reasons").path("stop").asInt()).isEqualTo(1);
         StubUpstream.Recorded copy = CANDIDATE.requests().stream().filter(r -> r.body().contains("m-c5"))
                 .findFirst().orElseThrow();
         assertThat(tree(copy.body()).path("stream").asBoolean(false)).isFalse();
