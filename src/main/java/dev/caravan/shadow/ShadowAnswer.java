@@ -16,7 +16,7 @@ import dev.caravan.api.Json;
  * @param outcome     {@code ok}, or what went wrong (an upstream status, {@code timeout}, {@code error})
  * @param latencyMs   the provider attempt's time; for a streamed primary, request start to end of stream
  * @param costUsd     recorded tokens at the catalog's price, null when the model has no price
- * @param text        the first choice's text, null when unknown (a streamed primary) or none
+ * @param text        the first choice's text, null when unknown (a native pass-through stream)
  * @param toolCalls   the first choice's tool calls, in order; null when unknown
  */
 public record ShadowAnswer(String deployment, String outcome, long latencyMs, long promptTokens,

@@ -16,7 +16,7 @@ import java.util.Set;
  * <li>tool calls: the same functions in the same order with JSON-equal arguments;</li>
  * <li>finish reason: the same value.</li>
  * </ul>
- * Each is null (not compared) when a side's value is unknown: the candidate failed, or a streamed primary's text.
+ * Each is null (not compared) when a side's value is unknown: a side failed, or a native pass-through stream's text.
  */
 public record ShadowComparison(Boolean exact, Double similarity, Boolean fuzzy, Boolean toolsAgree,
         Boolean finishAgree) {
