@@ -134,6 +134,8 @@ public class CaravanConfiguration implements CamelConfiguration {
                 new dev.caravan.provider.openai.OpenAiEmbeddingsResponseTranslator());
         // POST /v1/responses, GET/DELETE /v1/responses/{id} (routes/api-responses.camel.yaml)
         dev.caravan.responses.ResponsesConfiguration.configure(ctx);
+        // shadow traffic: route template 'shadow', route shadow.run, GET /admin/shadow/report
+        dev.caravan.shadow.ShadowConfiguration.configure(ctx, events);
 
         Path configDir = Path.of(pc.resolveProperty("caravan.config.dir").orElse("config"));
         RouteFiles routeFiles = new RouteFiles(configDir.resolve("routes").toAbsolutePath().normalize(),

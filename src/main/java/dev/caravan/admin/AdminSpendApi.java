@@ -106,7 +106,7 @@ public final class AdminSpendApi implements Processor {
     }
 
     /** ISO date, ISO instant, or a duration back from now ({@code 7d}, {@code 24h}, {@code 30m}). */
-    static Instant time(String s, String param, Instant now, Instant dflt) {
+    public static Instant time(String s, String param, Instant now, Instant dflt) {
         if (s == null || s.isBlank()) {
             return dflt;
         }

@@ -9,17 +9,20 @@ import picocli.CommandLine.Command;
 
 /**
  * The command line of the jar: {@code java -jar caravan.jar keys create --tenant acme --budget 50/month},
- * {@code keys list|get|update|revoke}, {@code spend --by tenant --since 7d}. It calls the admin API
+ * {@code keys list|get|update|revoke}, {@code spend --by tenant --since 7d}, and offline
+ * {@code replay --ledger 2026-11 --routes candidate.camel.yaml} (reads the ledger database itself). The others call
+ * the admin API
  * ({@code --url}, default {@code $CARAVAN_ADMIN_URL} or http://127.0.0.1:8081) with the admin key
  * ({@code --admin-key}, default {@code $CARAVAN_ADMIN_KEY}) and prints tables ({@code --json} for the raw JSON).
  */
-@Command(name = "caravan", mixinStandardHelpOptions = true, subcommands = {KeysCommands.class, SpendCommand.class},
+@Command(name = "caravan", mixinStandardHelpOptions = true, subcommands = {KeysCommands.class, SpendCommand.class,
+        ReplayCommand.class},
         description = "Caravan gateway. Without a command, starts the gateway; with one, manages it through the "
                 + "admin API.")
 public final class CaravanCli implements Runnable {
 
     /** First arguments that are CLI commands rather than gateway options. */
-    static final Set<String> VERBS = Set.of("keys", "spend", "help", "--help", "-h", "--version", "-V");
+    static final Set<String> VERBS = Set.of("keys", "spend", "replay", "help", "--help", "-h", "--version", "-V");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
