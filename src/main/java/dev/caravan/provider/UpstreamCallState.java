@@ -78,7 +78,16 @@ abstract class UpstreamCallState {
         this.pool = pool;
         this.retry = retry;
         this.reused = Boolean.TRUE.equals(ch.attr(USED).getAndSet(Boolean.TRUE));
-        ch.pipeline().get(Handler.class).call = this;
+        Handler handler = ch.pipeline().get(Handler.class);
+        if (handler == null || !ch.isActive()) {
+            // the pooled connection closed after it was handed out (its idle timeout fired, or the provider closed
+            // it) and its pipeline is gone: like a reset on a reused connection, one retry on another, else the
+            // attempt fails (never an exchange left waiting)
+            this.reused = true;
+            failure(new java.nio.channels.ClosedChannelException());
+            return;
+        }
+        handler.call = this;
         ch.config().setAutoRead(true);
         deadline = ch.eventLoop().schedule(() -> timeout(), headerDeadlineMillis(), TimeUnit.MILLISECONDS);
         ch.writeAndFlush(toNetty(request)).addListener(f -> {
@@ -165,7 +174,7 @@ abstract class UpstreamCallState {
         if (ch == null) {
             return;
         }
-        ch.pipeline().get(Handler.class).call = null;
+        detach(ch);
         if (!reusable || !keepAlive || !ch.isActive()) {
             ch.close();
         }
@@ -173,10 +182,18 @@ abstract class UpstreamCallState {
         pool.release(ch);
     }
 
+    /** Unhooks this call from the connection's handler (gone when the connection has closed meanwhile). */
+    private static void detach(Channel ch) {
+        Handler h = ch.pipeline().get(Handler.class);
+        if (h != null) {
+            h.call = null;
+        }
+    }
+
     final void discard() {
         Channel ch = channel;
         if (ch != null) {
-            ch.pipeline().get(Handler.class).call = null;
+            detach(ch);
             ch.close();
             pool.release(ch);
         }
