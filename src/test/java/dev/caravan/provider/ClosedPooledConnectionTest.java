@@ -17,6 +17,8 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 import org.junit.jupiter.api.Test;
 
+import dev.caravan.error.ProviderUnavailable;
+
 /**
  * A pooled upstream connection can close between the pool handing it out and the call starting on it (its idle
  * timeout fires, the provider closes it); its pipeline is then gone. The call must retry once on another
