@@ -1,6 +1,5 @@
 package dev.caravan.e2e;
 
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import dev.caravan.testing.GatewayTestSupport;
+import dev.caravan.testing.JarLaunch;
 import dev.caravan.testing.StubUpstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,8 +50,9 @@ class PackagedJarIT {
         List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java",
                 "-Dcaravan.api.port=" + port, "-Dcaravan.admin.port=" + GatewayTestSupport.freePort(),
                 "-Dcaravan.provider.openai.base-url=" + stub.baseUrl() + "/v1",
-                "-Dcaravan.provider.openai.api-key=sk-upstream-jar-test-abcdefgh",
-                "-jar", new File("target/caravan.jar").getAbsolutePath()));
+                "-Dcaravan.provider.openai.api-key=sk-upstream-jar-test-abcdefgh"));
+        // the jar (its manifest's Main-Class), with the test-only reply recorder beside it for the secrets scan
+        cmd.addAll(JarLaunch.jarWithReplyRecorder());
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().keySet().removeIf(k -> k.endsWith("_API_KEY"));

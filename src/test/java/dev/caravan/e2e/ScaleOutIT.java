@@ -1,6 +1,5 @@
 package dev.caravan.e2e;
 
-import java.io.File;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -31,6 +30,7 @@ import org.junit.jupiter.api.TestInstance;
 
 import dev.caravan.state.TestRedis;
 import dev.caravan.testing.GatewayTestSupport;
+import dev.caravan.testing.JarLaunch;
 import dev.caravan.testing.StubUpstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -100,15 +100,16 @@ class ScaleOutIT {
         Path log = Files.createDirectories(Path.of("target/test-logs")).resolve("scale-out-replica-" + i + ".log");
         logs.add(log);
         String jdbc = pgBase + (pgBase.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-        List<String> cmd = List.of(System.getProperty("java.home") + "/bin/java", "-Xmx384m",
+        List<String> cmd = new java.util.ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-Xmx384m",
                 "-Dcaravan.api.port=" + api[i], "-Dcaravan.admin.port=" + admin[i], "-Dcaravan.admin.key=" + ADMIN,
                 "-Dcaravan.ledger.jdbc-url=" + jdbc, "-Dcaravan.ledger.flush-ms=200",
                 "-Dcaravan.state.redis-url=" + redisUrl, "-Dcaravan.state.redis-prefix=" + prefix,
                 // correctness under a shared, busy CI machine: a cold JVM may take more than the default 500 ms
                 "-Dcaravan.state.redis-timeout-ms=2000",
                 "-Dcaravan.provider.openai.base-url=" + stub.baseUrl() + "/v1",
-                "-Dcaravan.provider.openai.api-key=" + PROVIDER_KEY,
-                "-jar", new File("target/caravan.jar").getAbsolutePath());
+                "-Dcaravan.provider.openai.api-key=" + PROVIDER_KEY));
+        // the jar, with the test-only reply recorder beside it: its replies are scanned for secrets too
+        cmd.addAll(JarLaunch.jarWithReplyRecorder());
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().keySet().removeIf(k -> k.endsWith("_API_KEY") || k.startsWith("CARAVAN_"));

@@ -1,6 +1,5 @@
 package dev.caravan.it;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -35,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import dev.caravan.testing.GatewayTestSupport;
+import dev.caravan.testing.JarLaunch;
 import dev.caravan.testing.StubUpstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -212,7 +212,8 @@ class CrashDurabilityIT {
         if (jdbc != null) {
             cmd.add("-Dcaravan.ledger.jdbc-url=" + jdbc);
         }
-        cmd.addAll(List.of("-jar", new File("target/caravan.jar").getAbsolutePath()));
+        // the jar, with the test-only reply recorder beside it: its replies are scanned for secrets too
+        cmd.addAll(JarLaunch.jarWithReplyRecorder());
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(logFile(name).toFile());
         pb.environment().keySet().removeIf(k -> k.endsWith("_API_KEY") || k.startsWith("CARAVAN_"));

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -107,6 +108,10 @@ class EntrypointIT {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(chat.statusCode()).as(chat.body()).isEqualTo(200);
         assertThat(stub.lastRequest().header("authorization")).isEqualTo("Bearer " + FILE_KEY);
+        // this gateway runs `java -jar` through the entrypoint (no reply recorder): its replies are checked here
+        for (HttpResponse<String> r : List.of(ready, chat)) {
+            assertThat(r.headers().map() + r.body()).doesNotContain(FILE_KEY).doesNotContain(GATEWAY_KEY);
+        }
 
         gateway.destroy(); // SIGTERM
         assertThat(gateway.waitFor(45, TimeUnit.SECONDS)).as("graceful stop").isTrue();

@@ -23,7 +23,7 @@ import dev.caravan.http.ServerChannelHook;
  * Records every byte every gateway of the test run sends to a client (API and admin plane, headers and bodies)
  * under {@code target/test-responses/} (system property {@code caravan.test.responses}; files of about 32 MB), for
  * {@code LogSecrecyIT} to scan. Registered in {@code META-INF/services} of the test class path only; gateways
- * started from the packaged jar in another process do not load it.
+ * the ITs start from the packaged jar in another process load it through {@link JarLaunch}.
  *
  * <p>Each run of bytes is preceded by a marker line naming the request it answers:
  * {@code \n#### <connection> <n> <METHOD> <path>\n} ({@link #MARKER}; n numbers the requests of the JVM), written
