@@ -71,6 +71,28 @@ public final class Database implements AutoCloseable {
         return dataSource.getConnection();
     }
 
+    /** Work on one connection inside one transaction. */
+    @FunctionalInterface
+    public interface Transaction {
+        void run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    public void inTransaction(Transaction work) throws SQLException {
+        try (Connection c = connection()) {
+            c.setAutoCommit(false);
+            try {
+                work.run(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
     /**
      * Null when a connection can be had and answers within two seconds; otherwise why not (for readiness).
      * Waits at most the pool's connection timeout (5 s).

@@ -1,6 +1,5 @@
 package dev.caravan.ledger;
 
-import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -32,22 +31,15 @@ public final class JdbcLedgerWriter implements LedgerWriter {
         if (rows.isEmpty()) {
             return;
         }
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
+        db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(INSERT)) {
                 for (LedgerRow r : rows) {
                     bind(ps, r);
                     ps.addBatch();
                 }
                 ps.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
-        }
+        });
     }
 
     private static void bind(PreparedStatement ps, LedgerRow r) throws SQLException {

@@ -113,9 +113,8 @@ public final class ShadowStore implements AutoCloseable {
             }
             return;
         }
-        try (Connection c = db.connection()) {
-            // one transaction: readers never see more than maxRows rows
-            c.setAutoCommit(false);
+        // one transaction: readers never see more than maxRows rows
+        db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO caravan_shadow (" + COLUMNS
                     + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
                 for (Row r : batch) {
@@ -128,14 +127,8 @@ public final class ShadowStore implements AutoCloseable {
                     + "(SELECT MAX(id) FROM caravan_shadow) - ?")) {
                 ps.setLong(1, maxRows);
                 ps.executeUpdate();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
-        }
+        });
     }
 
     private static void bind(PreparedStatement ps, Row r) throws SQLException {
