@@ -37,6 +37,18 @@ public final class CallEvents {
         }
     }
 
+    /**
+     * A call answered 200 with nothing to price (model listing, stored response, token count): reported like every
+     * call (access log, request metrics, trace span); the metering listener leaves it alone.
+     */
+    public void answered(ChatCall call) {
+        if (call == null) {
+            return;
+        }
+        call.status(200);
+        completed(call, new CallOutcome(200, null, false, "ok", null, 0, 0, System.nanoTime()));
+    }
+
     public void streamStarted(ChatCall call) {
         for (CallListener l : listeners) {
             try {

@@ -8,7 +8,6 @@ import org.apache.camel.Processor;
 
 import dev.caravan.api.Json;
 import dev.caravan.gateway.CallEvents;
-import dev.caravan.gateway.CallOutcome;
 import dev.caravan.gateway.ChatCall;
 import dev.caravan.gateway.HttpReplies;
 
@@ -28,8 +27,7 @@ public final class CountTokensReply implements Processor {
     public void process(Exchange exchange) throws Exception {
         ChatCall call = exchange.getProperty(ChatCall.PROPERTY, ChatCall.class);
         ObjectNode body = exchange.getMessage().getMandatoryBody(ObjectNode.class);
-        call.status(200);
         HttpReplies.json(exchange, 200, Json.MAPPER.writeValueAsBytes(body), Map.of());
-        events.completed(call, new CallOutcome(200, null, false, "ok", null, 0, 0, System.nanoTime()));
+        events.answered(call);
     }
 }

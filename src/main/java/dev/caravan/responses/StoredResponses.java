@@ -11,7 +11,6 @@ import dev.caravan.error.ApiException;
 import dev.caravan.error.ErrorMapper;
 import dev.caravan.gateway.ApiGuard;
 import dev.caravan.gateway.CallEvents;
-import dev.caravan.gateway.CallOutcome;
 import dev.caravan.gateway.ChatCall;
 import dev.caravan.gateway.HttpReplies;
 
@@ -58,9 +57,8 @@ public final class StoredResponses implements Processor {
             }
             body = items ? inputItems(s) : s.response();
         }
-        call.status(200);
         HttpReplies.json(exchange, 200, Json.MAPPER.writeValueAsBytes(body), Map.of());
-        events.completed(call, new CallOutcome(200, null, false, "ok", null, 0, 0, System.nanoTime()));
+        events.answered(call);
     }
 
     private static ObjectNode inputItems(ResponseStore.Stored s) {
