@@ -20,8 +20,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.caravan.testing.GatewayTestSupport;
+import dev.caravan.testing.RouteYaml;
 
-import static dev.caravan.routing.FailoverRouteTest.chain;
+import static dev.caravan.testing.RouteYaml.chain;
 import static dev.caravan.routing.FailoverRouteTest.deployment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -53,7 +54,7 @@ class BalancingRouteTest extends GatewayTestSupport {
                 + chain("cost", "customLoadBalancer: lowestCostChain", "pricey", "cheap")
                 + deployment("catone", "fireworks", "")
                 + deployment("cattwo", "openrouter", "")
-                + chain("flaky", FailoverRouteTest.FAILOVER, "flaky", "w1")
+                + chain("flaky", RouteYaml.FAILOVER, "flaky", "w1")
                 + chain("catcost", "customLoadBalancer: lowestCostChain", "catone", "cattwo")
                 + """
                 - route:

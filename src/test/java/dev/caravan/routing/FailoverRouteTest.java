@@ -33,25 +33,6 @@ class FailoverRouteTest extends GatewayTestSupport {
         return RouteYaml.deployment(id, provider, "m-" + id, extra);
     }
 
-    static String chain(String id, String balancer, String... deployments) {
-        StringBuilder to = new StringBuilder();
-        for (String d : deployments) {
-            to.append("              - to: direct:deployment.").append(d).append('\n');
-        }
-        return """
-                - route:
-                    id: chain.%s
-                    from:
-                      uri: direct:chain.%s
-                      steps:
-                        - loadBalance:
-                            %s
-                            steps:
-                %s""".formatted(id, id, balancer, to);
-    }
-
-    static final String FAILOVER = "failoverLoadBalancer: { exception: [ dev.caravan.error.ProviderUnavailable ] }";
-
     @Override
     protected void prepareConfig(Path dir) throws IOException {
         String routing = deployment("a", "openai", "      - { name: timeoutMs, value: \"400\" }\n")
@@ -64,13 +45,13 @@ class FailoverRouteTest extends GatewayTestSupport {
                               - { name: waitDurationInOpenStateMs, value: "500" }
                               - { name: permittedNumberOfCallsInHalfOpenState, value: "1" }
                         """)
-                + chain("ab", FAILOVER, "a", "b")
-                + chain("rb", FAILOVER, "r", "b")
+                + RouteYaml.chain("ab", RouteYaml.FAILOVER, "a", "b")
+                + RouteYaml.chain("rb", RouteYaml.FAILOVER, "r", "b")
                 + deployment("cat", "fireworks", "")
-                + chain("small", FAILOVER, "small", "b")
-                + chain("cat", FAILOVER, "cat", "b")
-                + chain("breaker", FAILOVER, "br", "b")
-                + chain("alone", FAILOVER, "a")
+                + RouteYaml.chain("small", RouteYaml.FAILOVER, "small", "b")
+                + RouteYaml.chain("cat", RouteYaml.FAILOVER, "cat", "b")
+                + RouteYaml.chain("breaker", RouteYaml.FAILOVER, "br", "b")
+                + RouteYaml.chain("alone", RouteYaml.FAILOVER, "a")
                 + """
                 - route:
                     id: route.chat

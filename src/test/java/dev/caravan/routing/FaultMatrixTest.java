@@ -105,8 +105,8 @@ class FaultMatrixTest extends GatewayTestSupport {
                       - { name: permittedNumberOfCallsInHalfOpenState, value: "%d" }
                 """.formatted(MIN_CALLS, MIN_CALLS, WAIT_OPEN_MS, HALF_OPEN_PROBES))
                 + RouteYaml.deployment("h", "groq", "m-h", "")
-                + FailoverRouteTest.chain("load", FailoverRouteTest.FAILOVER, "f", "h")
-                + FailoverRouteTest.chain("brk", FailoverRouteTest.FAILOVER, "fb", "h")
+                + RouteYaml.chain("load", RouteYaml.FAILOVER, "f", "h")
+                + RouteYaml.chain("brk", RouteYaml.FAILOVER, "fb", "h")
                 + """
                 - route:
                     id: route.chat

@@ -30,6 +30,15 @@ public final class OtlpReceiver implements AutoCloseable {
     private final List<String> serviceNames = new CopyOnWriteArrayList<>();
     private final List<String> contentTypes = new CopyOnWriteArrayList<>();
 
+    /** A started receiver, for a static field of a test class. */
+    public static OtlpReceiver started() {
+        try {
+            return new OtlpReceiver();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public OtlpReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/traces", this::traces);

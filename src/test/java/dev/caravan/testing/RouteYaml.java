@@ -21,4 +21,25 @@ public final class RouteYaml {
                       - { name: model, value: %s }
                 %s""".formatted(id, id, provider, model, extraParameters);
     }
+
+    /** A chain route {@code direct:chain.<id>}: the given load balancer over the deployments, in order. */
+    public static String chain(String id, String balancer, String... deployments) {
+        StringBuilder to = new StringBuilder();
+        for (String d : deployments) {
+            to.append("              - to: direct:deployment.").append(d).append('\n');
+        }
+        return """
+                - route:
+                    id: chain.%s
+                    from:
+                      uri: direct:chain.%s
+                      steps:
+                        - loadBalance:
+                            %s
+                            steps:
+                %s""".formatted(id, id, balancer, to);
+    }
+
+    /** The failover balancer of the shipped routing file: the next deployment on ProviderUnavailable. */
+    public static final String FAILOVER = "failoverLoadBalancer: { exception: [ dev.caravan.error.ProviderUnavailable ] }";
 }

@@ -1,7 +1,6 @@
 package dev.caravan.ops.otel;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -25,16 +24,8 @@ import static org.awaitility.Awaitility.await;
  */
 class OtelSamplingRouteTest extends GatewayTestSupport {
 
-    static final OtlpReceiver RECEIVER = receiver();
+    static final OtlpReceiver RECEIVER = OtlpReceiver.started();
     static final String TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
-
-    static OtlpReceiver receiver() {
-        try {
-            return new OtlpReceiver();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @Override
     protected Map<String, String> properties() {

@@ -1,7 +1,6 @@
 package dev.caravan.ops.otel;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -35,17 +34,9 @@ import static org.awaitility.Awaitility.await;
  */
 class OtelTracesRouteTest extends GatewayTestSupport {
 
-    static final OtlpReceiver RECEIVER = receiver();
+    static final OtlpReceiver RECEIVER = OtlpReceiver.started();
     static final String CONTENT_KEY = "sk-cvn-test-contentkey-0123456789ab";
     static final String SECRET = "sk-proj-othertenantsecret-4455667788";
-
-    static OtlpReceiver receiver() {
-        try {
-            return new OtlpReceiver();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @Override
     protected Map<String, String> properties() {
@@ -60,17 +51,8 @@ class OtelTracesRouteTest extends GatewayTestSupport {
         Files.writeString(dir.resolve("routes/routing.camel.yaml"),
                 RouteYaml.deployment("a", "openai", "m-a", "")
                         + RouteYaml.deployment("b", "groq", "m-b", "")
+                        + RouteYaml.chain("ab", RouteYaml.FAILOVER, "a", "b")
                         + """
-                        - route:
-                            id: chain.ab
-                            from:
-                              uri: direct:chain.ab
-                              steps:
-                                - loadBalance:
-                                    failoverLoadBalancer: { exception: [ dev.caravan.error.ProviderUnavailable ] }
-                                    steps:
-                                      - to: direct:deployment.a
-                                      - to: direct:deployment.b
                         - route:
                             id: route.chat
                             from:
