@@ -57,11 +57,37 @@ public final class Database implements AutoCloseable {
         migrate();
     }
 
+    /**
+     * Brings the schema up to date. Replicas that start together on a fresh database race to create Flyway's
+     * history table: the loser sees it "already exists, and is empty" while the winner migrates. Migrating is
+     * idempotent, so the loser tries again once the winner is done (a few attempts, a second apart).
+     */
     private void migrate() {
-        var result = Flyway.configure().dataSource(dataSource).locations("classpath:db/caravan")
-                .table("caravan_schema_history").baselineOnMigrate(true).baselineVersion("0").load().migrate();
-        LOG.info("database {} at schema version {}", postgres ? "PostgreSQL" : "H2", result.targetSchemaVersion);
+        var flyway = Flyway.configure().dataSource(dataSource).locations("classpath:db/caravan")
+                .table("caravan_schema_history").baselineOnMigrate(true).baselineVersion("0").load();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                var result = flyway.migrate();
+                LOG.info("database {} at schema version {}", postgres ? "PostgreSQL" : "H2",
+                        result.targetSchemaVersion);
+                return;
+            } catch (org.flywaydb.core.api.FlywayException e) {
+                if (attempt >= MIGRATE_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.info("database schema busy (another replica migrating?), attempt {} of {}: {}", attempt,
+                        MIGRATE_ATTEMPTS, e.getMessage().lines().findFirst().orElse(""));
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
+
+    private static final int MIGRATE_ATTEMPTS = 5;
 
     public DataSource dataSource() {
         return dataSource;
