@@ -1,6 +1,5 @@
 package dev.caravan.guardrail;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -10,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.api.ApiError;
 import dev.caravan.api.Json;
 import dev.caravan.api.Usage;
-import dev.caravan.provider.SseCodec;
 import dev.caravan.provider.StreamEncoder;
 
 /**
@@ -97,27 +95,13 @@ final class GuardedStreamEncoder implements StreamEncoder {
 
     /** One framed event ({@code event: <type>\ndata: <json>\n\n}): text deltas filtered, full texts masked. */
     private void verbatim(Verbatim v, Consumer<byte[]> out) {
-        String frame = new String(v.bytes(), StandardCharsets.UTF_8);
-        String type = null;
-        StringBuilder data = new StringBuilder();
-        for (String line : frame.split("\n")) {
-            if (line.startsWith("event:")) {
-                type = line.substring(6).trim();
-            } else if (line.startsWith("data:")) {
-                data.append(data.length() > 0 ? "\n" : "").append(line.substring(5).stripLeading());
-            }
-        }
-        ObjectNode d;
-        try {
-            d = type == null || data.length() == 0 ? null
-                    : Json.MAPPER.readTree(data.toString()) instanceof ObjectNode o ? o : null;
-        } catch (java.io.IOException e) {
-            d = null;
-        }
-        if (d == null) {
+        NativeEvent ev = NativeEvent.of(v);
+        if (ev == null) {
             next.chunk(v, out);
             return;
         }
+        String type = ev.type();
+        ObjectNode d = ev.data();
         switch (type) {
             case "content_block_delta" -> {
                 if (!"text_delta".equals(d.path("delta").path("type").asText()) || !d.path("delta").path("text").isTextual()) {
@@ -135,7 +119,7 @@ final class GuardedStreamEncoder implements StreamEncoder {
                     ObjectNode tail = Json.MAPPER.createObjectNode().put("type", "content_block_delta")
                             .put("index", d.path("index").asInt());
                     tail.putObject("delta").put("type", "text_delta").put("text", release(true));
-                    send(type("content_block_delta", tail), out);
+                    send(new NativeEvent("content_block_delta", tail), out);
                 }
             }
             case "response.output_text.delta" -> {
@@ -155,7 +139,7 @@ final class GuardedStreamEncoder implements StreamEncoder {
                         }
                     }
                     tail.put("delta", release(true));
-                    send(type("response.output_text.delta", tail), out);
+                    send(new NativeEvent("response.output_text.delta", tail), out);
                 }
                 maskWhole(d, "text");
             }
@@ -184,18 +168,11 @@ final class GuardedStreamEncoder implements StreamEncoder {
                 return;
             }
         }
-        send(type(type, d), out);
+        send(ev, out);
     }
 
-    private record Typed(String type, ObjectNode data) {
-    }
-
-    private static Typed type(String type, ObjectNode data) {
-        return new Typed(type, data);
-    }
-
-    private void send(Typed t, Consumer<byte[]> out) {
-        next.chunk(new Verbatim(SseCodec.event(t.type(), StreamEncoder.json(t.data()))), out);
+    private void send(NativeEvent e, Consumer<byte[]> out) {
+        next.chunk(e.frame(), out);
     }
 
     /** A complete text the stream repeats at its end (done events): masked (or blocked) as a whole. */
@@ -218,6 +195,19 @@ final class GuardedStreamEncoder implements StreamEncoder {
 
     @Override
     public void end(Usage usage, String id, long created, String model, Consumer<byte[]> out) {
+        flush(id, created, model, out);
+        next.end(usage, id, created, model, out);
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> endDeferred(Usage usage, String id, long created,
+            String model, Consumer<byte[]> out) {
+        flush(id, created, model, out);
+        return next.endDeferred(usage, id, created, model, out);
+    }
+
+    /** Releases what is still held (masked) in a chunk of its own, and counts the stream's verdict. */
+    private void flush(String id, long created, String model, Consumer<byte[]> out) {
         if (held.length() > 0 && lastChunk != null) {
             ObjectNode tail = Json.MAPPER.createObjectNode();
             tail.put("id", lastChunk.path("id").asText(id));
@@ -231,7 +221,6 @@ final class GuardedStreamEncoder implements StreamEncoder {
             next.chunk(tail, out);
         }
         verdicts.accept(masked ? Verdict.MASK : Verdict.ALLOW);
-        next.end(usage, id, created, model, out);
     }
 
     @Override

@@ -147,7 +147,7 @@ public abstract class Guardrail implements Processor {
      * The stream guardrails of this call, in step order. The first one installs one encoder supplier that chains
      * them so that the first step sees the provider's text first, as it saw the request first.
      */
-    private static List<Guardrail> streamGuards(ChatCall call) {
+    static List<Guardrail> streamGuards(ChatCall call) {
         synchronized (call) {
             StreamGuards g = call.attachment(StreamGuards.class);
             if (g == null) {

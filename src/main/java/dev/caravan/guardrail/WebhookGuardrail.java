@@ -33,8 +33,9 @@ import dev.caravan.provider.ChatResult;
  * field the whole chat request or {@code chat.completion}; the reply {@code {"action":"allow"|"mask"|"block",
  * "text"?, "reason"?}} passes it, replaces {@code text} with the reply's, or blocks with the reason. Properties:
  * {@code url}, {@code timeoutMs} (default 2000), {@code failOpen} (default false: an unreachable, slow or
- * malformed webhook blocks), {@code authorization} (an Authorization header value, by property reference).
- * Streamed answers are not sent to the webhook. Asynchronous: no thread waits for the reply.
+ * malformed webhook blocks), {@code authorization} (an Authorization header value, by property reference),
+ * {@code streamMaxChars} (default 200000). A streamed answer is held whole and reviewed at its end
+ * ({@link ReviewedStreamEncoder}). Asynchronous: no thread waits for the reply.
  */
 public class WebhookGuardrail extends Guardrail implements AsyncProcessor {
 
@@ -53,6 +54,7 @@ public class WebhookGuardrail extends Guardrail implements AsyncProcessor {
     private long timeoutMs = 2000;
     private boolean failOpen;
     private String authorization;
+    private int streamMaxChars = 200_000;
 
     public WebhookGuardrail() {
         setName("webhook");
@@ -72,6 +74,27 @@ public class WebhookGuardrail extends Guardrail implements AsyncProcessor {
 
     public void setAuthorization(String authorization) {
         this.authorization = authorization == null || authorization.isBlank() ? null : authorization;
+    }
+
+    /** The longest streamed answer held for review (characters); longer ones are treated as a failed review. */
+    public void setStreamMaxChars(int streamMaxChars) {
+        if (streamMaxChars <= 0) {
+            throw new IllegalArgumentException("guardrail " + getName() + ": streamMaxChars must be positive");
+        }
+        this.streamMaxChars = streamMaxChars;
+    }
+
+    int streamMaxChars() {
+        return streamMaxChars;
+    }
+
+    boolean failsOpen() {
+        return failOpen;
+    }
+
+    @Override
+    protected dev.caravan.provider.StreamEncoder guardStream(ChatCall call, dev.caravan.provider.StreamEncoder encoder) {
+        return new ReviewedStreamEncoder(this, encoder, v -> record(call, v));
     }
 
     /** The webhook's decision. */
@@ -104,8 +127,16 @@ public class WebhookGuardrail extends Guardrail implements AsyncProcessor {
                 check = answerAsync(r.body());
                 request = false;
             } else if (call != null && call.raw() != null && body instanceof ChatRequest && onRequest()) {
+                if (onResponse() && call.isStream()) {
+                    streamGuards(call).add(this);
+                }
                 check = requestAsync(call);
                 request = true;
+            } else if (call != null && call.raw() != null && body instanceof ChatRequest && onResponse()
+                    && call.isStream()) {
+                streamGuards(call).add(this);
+                callback.done(true);
+                return true;
             } else {
                 callback.done(true);
                 return true;

@@ -1,5 +1,6 @@
 package dev.caravan.provider;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import dev.caravan.api.ApiError;
@@ -27,6 +28,19 @@ public interface StreamEncoder {
      * provider sent none); {@code id}, {@code created} and {@code model} are the stream's meta.
      */
     void end(Usage usage, String id, long created, String model, Consumer<byte[]> out);
+
+    /**
+     * The end, for an encoder that may have to wait before it can write it (a guardrail that has a service review
+     * the whole answer). Returns null when the end was written at once; otherwise a future that completes once
+     * the encoder wrote its final events to {@code out}, or exceptionally with an
+     * {@link dev.caravan.error.ApiException} when the answer is refused (the session then asks {@link #error} for
+     * the error event). An encoder that wraps another passes this on to the one it wraps.
+     */
+    default CompletableFuture<Void> endDeferred(Usage usage, String id, long created, String model,
+            Consumer<byte[]> out) {
+        end(usage, id, created, model, out);
+        return null;
+    }
 
     /** The stream failed after its first chunk: an error event in the client API's format, then its end. */
     void error(ApiError error, int status, Consumer<byte[]> out);

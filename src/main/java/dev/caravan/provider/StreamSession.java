@@ -51,6 +51,8 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
     private long pendingBytes;
     private final java.util.concurrent.atomic.AtomicBoolean paused = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean ended;
+    /** The upstream answer is complete and the encoder is still writing its end (a guardrail's review). */
+    private boolean reviewing;
     private boolean sawFinish;
     private int chunks;
     private long firstChunkNanos;
@@ -123,7 +125,7 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
             pendingBytes = 0;
             early = finishedBeforeAttach;
             earlyTail = tail;
-            if (ended) {
+            if (ended && !reviewing) {
                 if (early == null) {
                     response.end();
                 }
@@ -302,7 +304,7 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
      * with that error; after, the stream ends with it as an error event in the client API's format.
      */
     private void refused(ApiException e) {
-        if (out == null && pending.isEmpty()) {
+        if (out == null && pending.isEmpty() && !firstChunk.isDone()) {
             ended = true;
             cancelWatchdog();
             cancelUpstream();
@@ -339,13 +341,49 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
             firstReady = true;
         }
         tail = new ArrayList<>();
+        CompletableFuture<Void> later;
         try {
-            encoder.end(usage == null ? null : usageDecorator.apply(usage), id, created, model, emitter);
+            later = encoder.endDeferred(usage == null ? null : usageDecorator.apply(usage), id, created, model,
+                    emitter);
         } catch (ApiException e) {
             refused(e);
             return;
         }
-        finish("ok", null);
+        if (later == null) {
+            finish("ok", null);
+            return;
+        }
+        // the encoder writes its end later (a review of the whole answer): the upstream side is over, the client
+        // waits; no watchdog runs meanwhile, the encoder bounds its own wait
+        ended = true;
+        reviewing = true;
+        cancelWatchdog();
+        later.whenComplete((v, err) -> reviewed(err));
+    }
+
+    /** The encoder's deferred end completed: the final events are in {@link #tail}, or the answer was refused. */
+    private void reviewed(Throwable err) {
+        synchronized (this) {
+            if (!reviewing) {
+                return; // the client left meanwhile
+            }
+            reviewing = false;
+            Throwable c = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+                    ? err.getCause() : err;
+            if (c == null) {
+                finish("ok", null);
+            } else if (c instanceof ApiException e) {
+                // the first chunk was announced already: the refusal always goes to the client as an error event
+                encoder.error(ApiError.of(e.getMessage(), e.type(), e.param(), e.code()), e.status(), emitter);
+                finish("error", e.getMessage());
+            } else {
+                LOG.warn("stream from {} could not be ended: {}", provider, Secrets.scrub(c.toString()));
+                tail = new ArrayList<>();
+                encoder.error(ApiError.of("The gateway could not finish the answer.", ErrorMapper.SERVER, null,
+                        "internal_error"), 500, emitter);
+                finish("error", "the stream's end failed");
+            }
+        }
     }
 
     @Override
@@ -419,9 +457,10 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
 
     private void clientGone() {
         synchronized (this) {
-            if (ended) {
+            if (ended && !reviewing) {
                 return;
             }
+            reviewing = false;
             ended = true;
             cancelWatchdog();
             cancelUpstream();

@@ -47,6 +47,12 @@ final class StreamCapture implements StreamEncoder {
     }
 
     @Override
+    public java.util.concurrent.CompletableFuture<Void> endDeferred(Usage usage, String id, long created,
+            String model, Consumer<byte[]> out) {
+        return inner.endDeferred(usage, id, created, model, out);
+    }
+
+    @Override
     public void error(ApiError error, int status, Consumer<byte[]> out) {
         inner.error(error, status, out);
     }

@@ -1,27 +1,22 @@
 package dev.caravan.guardrail;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.caravan.testing.GatewayTestSupport;
+import dev.caravan.testing.PolicyHook;
 import dev.caravan.testing.StubUpstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,48 +28,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GuardrailRouteTest extends GatewayTestSupport {
 
-    /** The webhook: replies with {@link #hookReply} after {@link #hookDelayMs}. */
-    static final HttpServer HOOK;
-    static volatile String hookReply = "{\"action\":\"allow\"}";
-    static volatile long hookDelayMs;
-    static final List<JsonNode> HOOK_CALLS = new CopyOnWriteArrayList<>();
-
-    static {
-        try {
-            HOOK = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            HOOK.setExecutor(Executors.newCachedThreadPool());
-            HOOK.createContext("/check", ex -> {
-                HOOK_CALLS.add(json(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-                try {
-                    Thread.sleep(hookDelayMs);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                byte[] b = hookReply.getBytes(StandardCharsets.UTF_8);
-                ex.getResponseHeaders().add("content-type", "application/json");
-                try {
-                    ex.sendResponseHeaders(200, b.length);
-                    try (OutputStream o = ex.getResponseBody()) {
-                        o.write(b);
-                    }
-                } catch (IOException gone) {
-                    // the gateway gave up waiting
-                }
-            });
-            HOOK.start();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    /** The policy service the webhook guardrails ask. */
+    static final PolicyHook HOOK = new PolicyHook();
 
     @AfterAll
     static void stopHook() {
-        HOOK.stop(0);
+        HOOK.close();
     }
 
     @Override
     protected void prepareConfig(Path dir) throws IOException {
-        String hook = "http://127.0.0.1:" + HOOK.getAddress().getPort() + "/check";
+        String hook = HOOK.url();
         Files.writeString(dir.resolve("routes/routing.camel.yaml"), """
                 - beans:
                     - name: secrets
@@ -197,9 +161,7 @@ class GuardrailRouteTest extends GatewayTestSupport {
     void clear() {
         stub.reset();
         stub.always((req, reply) -> reply.json(200, completion("Noted.")));
-        hookReply = "{\"action\":\"allow\"}";
-        hookDelayMs = 0;
-        HOOK_CALLS.clear();
+        HOOK.reset();
     }
 
     static void policyError(HttpResponse<String> r, String guardrail) {
@@ -442,16 +404,16 @@ class GuardrailRouteTest extends GatewayTestSupport {
     @Test
     void webhookAllowsMasksAndBlocks() {
         assertThat(chat(askVia("hook-open", "hello there")).statusCode()).isEqualTo(200);
-        assertThat(HOOK_CALLS).hasSize(1);
-        assertThat(HOOK_CALLS.get(0).get("stage").asText()).isEqualTo("request");
-        assertThat(HOOK_CALLS.get(0).get("text").asText()).isEqualTo("hello there");
-        assertThat(HOOK_CALLS.get(0).get("guardrail").asText()).isEqualTo("hook-open");
+        assertThat(HOOK.calls).hasSize(1);
+        assertThat(HOOK.calls.get(0).get("stage").asText()).isEqualTo("request");
+        assertThat(HOOK.calls.get(0).get("text").asText()).isEqualTo("hello there");
+        assertThat(HOOK.calls.get(0).get("guardrail").asText()).isEqualTo("hook-open");
 
-        hookReply = "{\"action\":\"mask\",\"text\":\"hello [NAME]\"}";
+        HOOK.reply = "{\"action\":\"mask\",\"text\":\"hello [NAME]\"}";
         assertThat(chat(askVia("hook-open", "hello Bob")).statusCode()).isEqualTo(200);
         assertThat(json(stub.lastRequest().body()).at("/messages/0/content").asText()).isEqualTo("hello [NAME]");
 
-        hookReply = "{\"action\":\"block\",\"reason\":\"off-topic\"}";
+        HOOK.reply = "{\"action\":\"block\",\"reason\":\"off-topic\"}";
         stub.reset();
         HttpResponse<String> r = chat(askVia("hook-closed", "hello Bob"));
         policyError(r, "hook-closed");
@@ -461,7 +423,7 @@ class GuardrailRouteTest extends GatewayTestSupport {
 
     @Test
     void aSlowWebhookFailsOpenOrClosedAsConfigured() {
-        hookDelayMs = 1500;
+        HOOK.delayMs = 1500;
         long t0 = System.nanoTime();
         assertThat(chat(askVia("hook-open", "hello")).statusCode()).isEqualTo(200);
         assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(1400);

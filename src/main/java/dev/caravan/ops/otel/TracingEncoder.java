@@ -58,6 +58,13 @@ final class TracingEncoder implements StreamEncoder {
     }
 
     @Override
+    public java.util.concurrent.CompletableFuture<Void> endDeferred(Usage usage, String id, long created,
+            String model, Consumer<byte[]> out) {
+        span.response(model, id);
+        return inner.endDeferred(usage, id, created, model, out);
+    }
+
+    @Override
     public void error(ApiError error, int status, Consumer<byte[]> out) {
         inner.error(error, status, out);
     }
