@@ -4,6 +4,7 @@
 #
 #   bench/run.sh                 # everything (about 25 minutes)
 #   SCENARIOS="c1 c32" bench/run.sh
+#   SCENARIOS="sse32 sse1000" bench/run.sh   # 1,000 concurrent streams (not in the default list)
 #   NO_PORTKEY=1 bench/run.sh    # Caravan only
 #   OTEL=1 bench/run.sh          # Caravan with OpenTelemetry on: traces and metrics exported over OTLP/HTTP to
 #                                # the nginx mock (/v1/traces, /v1/metrics answer 200 and drop); labels caravan-otel-*
@@ -65,6 +66,7 @@ caravan() { # scenario
     slow128) run caravan-50ms-c128 $c --body requests/mock50.json --conns 128 --baseline-url "http://127.0.0.1:$MOCK_DELAYED_PORT" ;;
     sse32)   run caravan-sse-32 $c --stream --body requests/mocksse-stream.json --conns 32 ;;
     sse200)  run caravan-sse-200 $c --stream --body requests/mocksse-stream.json --conns 200 ;;
+    sse1000) run caravan-sse-1000 $c --stream --body requests/mocksse-stream.json --conns 1000 ;;
     # POST /v1/messages (Anthropic body) to the same OpenAI-compatible mock: the edge translation both ways
     messages32) run caravan-messages-c32 $c --path /v1/messages --body requests/messages.json --conns 32 ;;
     # POST /v1/embeddings (one input, a 256-float vector back) passed through to the same mock
@@ -93,6 +95,7 @@ if [ -z "${NO_PORTKEY:-}" ]; then
       slow128) run portkey-50ms-c128 $p --header-file "$BENCH_STATE/portkey/openai-delayed.headers" --conns 128 --baseline-url "http://127.0.0.1:$MOCK_DELAYED_PORT" ;;
       sse32)   run portkey-sse-32 $p --header-file "$BENCH_STATE/portkey/openai-stream.headers" --stream --conns 32 ;;
       sse200)  run portkey-sse-200 $p --header-file "$BENCH_STATE/portkey/openai-stream.headers" --stream --conns 200 ;;
+      sse1000) run portkey-sse-1000 $p --header-file "$BENCH_STATE/portkey/openai-stream.headers" --stream --conns 1000 ;;
       chain32|messages32|embeddings32) ;;
     esac
   done
