@@ -14,6 +14,7 @@ import dev.caravan.api.Json;
 import dev.caravan.api.Message;
 import dev.caravan.api.ToolCall;
 import dev.caravan.error.ApiException;
+import dev.caravan.provider.ToolArguments;
 import dev.caravan.provider.ToolCallIds;
 import dev.caravan.provider.gemini.GeminiWire.Part;
 
@@ -139,8 +140,9 @@ final class GeminiContents {
             String sig = ToolCallIds.payload(tc.id(), ToolCallIds.THOUGHT);
             signed |= sig != null;
             String param = "messages[" + i + "].tool_calls[" + j + "].function.arguments";
-            calls.add(Part.call(tc.function() == null ? null : tc.function().name(),
-                    arguments(tc.function() == null ? null : tc.function().arguments(), param), sig));
+            String args = tc.function() == null ? null : tc.function().arguments();
+            calls.add(Part.call(tc.function() == null ? null : tc.function().name(), ToolArguments.object(args, param),
+                    sig));
         }
         if (!signed && placeholder) {
             Part first = calls.get(0);
@@ -148,21 +150,6 @@ final class GeminiContents {
         }
         out.addAll(calls);
         return out;
-    }
-
-    private static JsonNode arguments(String args, String param) {
-        if (args == null || args.isBlank()) {
-            return Json.NODES.objectNode();
-        }
-        try {
-            JsonNode n = Json.MAPPER.readTree(args);
-            if (n != null && n.isObject()) {
-                return n;
-            }
-        } catch (java.io.IOException e) {
-            // reported below
-        }
-        throw ApiException.badRequest(param + " must be a JSON object.", param, "invalid_value");
     }
 
     private static List<Part> parts(Content c, int i, List<String> dropped) {
