@@ -2,11 +2,8 @@ package dev.caravan.provider.anthropic;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.helpers.ChatCompletionAccumulator;
@@ -20,14 +17,11 @@ import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionMessage;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.caravan.testing.FixtureReplay;
 import dev.caravan.testing.Fixtures;
-import dev.caravan.testing.GatewayTestSupport;
-import dev.caravan.testing.StubUpstream;
+import dev.caravan.testing.SdkTestSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,41 +30,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * two-turn tool loop with thinking on, where the SDK's own message objects (and its stream accumulator) carry the
  * thinking blocks back and the stub refuses the second turn unless they arrive intact.
  */
-class AnthropicSdkEndToEndTest extends GatewayTestSupport {
+class AnthropicSdkEndToEndTest extends SdkTestSupport {
 
     static final Path FIXTURES = Path.of("src/test/resources/fixtures/anthropic");
     static final String SIGNATURE = "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds";
 
-    OpenAIClient client;
-    final List<String> problems = new CopyOnWriteArrayList<>();
-
-    @BeforeEach
-    void setUp() {
-        stub.reset();
-        problems.clear();
-        if (client == null) {
-            client = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + port + "/v1").apiKey(KEY)
-                    .maxRetries(0).build();
-        }
+    @Override
+    protected Path fixtures() {
+        return FIXTURES;
     }
 
-    @AfterAll
-    void closeClient() {
-        client.close();
-    }
-
-    StubUpstream.Script fixture(String name, long paceMs) {
-        return FixtureReplay.script(FIXTURES.resolve(name), AnthropicRouteTest.MESSAGES_API, paceMs, problems);
-    }
-
-    static ChatCompletionFunctionTool weatherTool() {
-        return ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder().name("get_weather")
-                .description("Current weather").parameters(FunctionParameters.builder()
-                        .putAdditionalProperty("type", JsonValue.from("object"))
-                        .putAdditionalProperty("properties", JsonValue.from(java.util.Map.of("city",
-                                java.util.Map.of("type", "string"))))
-                        .putAdditionalProperty("required", JsonValue.from(List.of("city"))).build())
-                .build()).build();
+    @Override
+    protected FixtureReplay.Upstream upstream() {
+        return AnthropicRouteTest.MESSAGES_API;
     }
 
     @Test

@@ -3,11 +3,8 @@ package dev.caravan.provider.gemini;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.helpers.ChatCompletionAccumulator;
@@ -21,14 +18,11 @@ import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionMessage;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.caravan.testing.FixtureReplay;
 import dev.caravan.testing.Fixtures;
-import dev.caravan.testing.GatewayTestSupport;
-import dev.caravan.testing.StubUpstream;
+import dev.caravan.testing.SdkTestSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,41 +31,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * two-turn Gemini 3 tool loop with thinking on, where the stub (like Gemini 3) refuses the second turn unless the
  * function call comes back with its thought signature.
  */
-class GeminiSdkEndToEndTest extends GatewayTestSupport {
+class GeminiSdkEndToEndTest extends SdkTestSupport {
 
     static final Path FIXTURES = Path.of("src/test/resources/fixtures/gemini");
     static final String SIGNATURE = "CiQBcsjafD1wkZ3z4hgYq2Zt+Q7/signature==";
 
-    OpenAIClient client;
-    final List<String> problems = new CopyOnWriteArrayList<>();
-
-    @BeforeEach
-    void setUp() {
-        stub.reset();
-        problems.clear();
-        if (client == null) {
-            client = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + port + "/v1").apiKey(KEY)
-                    .maxRetries(0).build();
-        }
+    @Override
+    protected Path fixtures() {
+        return FIXTURES;
     }
 
-    @AfterAll
-    void closeClient() {
-        client.close();
-    }
-
-    StubUpstream.Script fixture(String name, long paceMs) {
-        return FixtureReplay.script(FIXTURES.resolve(name), GeminiRouteTest.GENERATE_CONTENT, paceMs, problems);
-    }
-
-    static ChatCompletionFunctionTool weatherTool() {
-        return ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder().name("get_weather")
-                .description("Current weather").parameters(FunctionParameters.builder()
-                        .putAdditionalProperty("type", JsonValue.from("object"))
-                        .putAdditionalProperty("properties", JsonValue.from(java.util.Map.of("city",
-                                java.util.Map.of("type", "string"))))
-                        .putAdditionalProperty("required", JsonValue.from(List.of("city"))).build())
-                .build()).build();
+    @Override
+    protected FixtureReplay.Upstream upstream() {
+        return GeminiRouteTest.GENERATE_CONTENT;
     }
 
     @Test
