@@ -2,11 +2,8 @@ package dev.caravan.embeddings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpHeaders;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -112,7 +109,7 @@ class EmbeddingsTranslatorTest {
         assertThat(upstream).as("upstream request").isEqualTo(Fixtures.json(dir, "upstream-request.json"));
         assertThat(raw).as("the client's tree is left intact").isEqualTo(Fixtures.json(dir, "request.json"));
 
-        UpstreamResponse reply = reply(dir, meta);
+        UpstreamResponse reply = Fixtures.upstreamReply(dir, meta);
         JsonNode actual;
         try {
             EmbeddingsResult r = answer(wire, provider, reply, req, model);
@@ -127,12 +124,5 @@ class EmbeddingsTranslatorTest {
         }
         Fixtures.record(dir, "expected.json", Fixtures.pretty(actual));
         assertThat(actual).as("client answer").isEqualTo(Fixtures.json(dir, "expected.json"));
-    }
-
-    static UpstreamResponse reply(Path dir, JsonNode meta) {
-        Map<String, List<String>> h = new java.util.HashMap<>();
-        meta.path("headers").fields().forEachRemaining(e -> h.put(e.getKey(), List.of(e.getValue().asText())));
-        return new UpstreamResponse(meta.path("status").asInt(200), HttpHeaders.of(h, (a, b) -> true),
-                Fixtures.text(dir, "upstream-response.json").getBytes(StandardCharsets.UTF_8));
     }
 }

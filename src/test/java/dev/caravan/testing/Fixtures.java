@@ -5,8 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.http.HttpHeaders;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,6 +27,9 @@ import dev.caravan.provider.SseCodec;
 import dev.caravan.provider.SseEvent;
 import dev.caravan.provider.StreamDecoder;
 import dev.caravan.provider.StreamTranslator;
+import dev.caravan.provider.UpstreamResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Recorded-traffic fixtures under {@code src/test/resources/fixtures/<provider>/<case>/}:
@@ -100,6 +107,40 @@ public final class Fixtures {
     /** The upstream model id: the request's model after {@code <provider>/}. */
     public static String model(ChatRequest r) {
         return r.model().substring(r.model().indexOf('/') + 1);
+    }
+
+    /** The recorded upstream reply of a fixture: {@code upstream-response.json} with meta's status and headers. */
+    public static UpstreamResponse upstreamReply(Path dir, JsonNode meta) {
+        Map<String, List<String>> h = new HashMap<>();
+        meta.path("headers").fields().forEachRemaining(e -> h.put(e.getKey(), List.of(e.getValue().asText())));
+        return new UpstreamResponse(meta.path("status").asInt(200), HttpHeaders.of(h, (a, b) -> true),
+                text(dir, "upstream-response.json").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A fixture's request translated by {@code translate} (given the list it notes dropped parameters in): the
+     * upstream request must be {@code upstream-request.json} and the dropped parameters meta's {@code dropped}.
+     * A translation that fails must be the fixture's {@code expected.json} client error; then null is returned.
+     */
+    public static <T> T translated(Path dir, Function<List<String>, T> translate) {
+        List<String> dropped = new ArrayList<>();
+        T t;
+        try {
+            t = translate.apply(dropped);
+        } catch (RuntimeException e) {
+            JsonNode actual = clientError(e);
+            record(dir, "expected.json", pretty(actual));
+            assertThat(has(dir, "upstream-request.json")).as("translation failed: " + e).isFalse();
+            assertThat(actual).isEqualTo(json(dir, "expected.json"));
+            return null;
+        }
+        JsonNode body = normal(Json.MAPPER.valueToTree(t));
+        record(dir, "upstream-request.json", pretty(body));
+        assertThat(body).as("upstream request").isEqualTo(json(dir, "upstream-request.json"));
+        List<String> expectedDropped = new ArrayList<>();
+        meta(dir).path("dropped").forEach(n -> expectedDropped.add(n.asText()));
+        assertThat(dropped).as("dropped params").containsExactlyInAnyOrderElementsOf(expectedDropped);
+        return t;
     }
 
     /** What the client would see for a translation failure. */

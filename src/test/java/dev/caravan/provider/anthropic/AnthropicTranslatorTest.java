@@ -1,11 +1,9 @@
 package dev.caravan.provider.anthropic;
 
-import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,7 +14,6 @@ import org.junit.jupiter.api.TestFactory;
 import dev.caravan.api.ChatRequest;
 import dev.caravan.api.Json;
 import dev.caravan.provider.ModelPatterns;
-import dev.caravan.provider.UpstreamResponse;
 import dev.caravan.testing.Fixtures;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,7 +63,7 @@ class AnthropicTranslatorTest {
         } else if (Fixtures.has(dir, "upstream-response.json")) {
             JsonNode actual;
             try {
-                actual = AnthropicResponseTranslator.translate("anthropic", reply(dir, meta), t.jsonTool(),
+                actual = AnthropicResponseTranslator.translate("anthropic", Fixtures.upstreamReply(dir, meta), t.jsonTool(),
                         Fixtures.CREATED, Fixtures.model(req)).body();
                 actual = Fixtures.normal(actual);
             } catch (RuntimeException e) {
@@ -75,13 +72,6 @@ class AnthropicTranslatorTest {
             Fixtures.record(dir, "expected.json", Fixtures.pretty(actual));
             assertThat(actual).as("client answer").isEqualTo(Fixtures.json(dir, "expected.json"));
         }
-    }
-
-    static UpstreamResponse reply(Path dir, JsonNode meta) {
-        Map<String, List<String>> h = new java.util.HashMap<>();
-        meta.path("headers").fields().forEachRemaining(e -> h.put(e.getKey(), List.of(e.getValue().asText())));
-        return new UpstreamResponse(meta.path("status").asInt(200), HttpHeaders.of(h, (a, b) -> true),
-                Fixtures.text(dir, "upstream-response.json").getBytes(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -2,13 +2,9 @@ package dev.caravan.provider.bedrock;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.http.HttpHeaders;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,7 +12,6 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 import dev.caravan.api.ChatRequest;
-import dev.caravan.api.Json;
 import dev.caravan.provider.ModelPatterns;
 import dev.caravan.provider.UpstreamResponse;
 import dev.caravan.testing.Fixtures;
@@ -42,23 +37,11 @@ class BedrockTranslatorTest {
     static void run(Path dir) {
         ChatRequest req = Fixtures.request(dir);
         JsonNode meta = Fixtures.meta(dir);
-        List<String> dropped = new ArrayList<>();
-        BedrockWire.Request t;
-        try {
-            t = BedrockRequestTranslator.translate(req, Fixtures.model(req), SETTINGS, dropped);
-        } catch (RuntimeException e) {
-            JsonNode actual = Fixtures.clientError(e);
-            Fixtures.record(dir, "expected.json", Fixtures.pretty(actual));
-            assertThat(Fixtures.has(dir, "upstream-request.json")).as("translation failed: " + e).isFalse();
-            assertThat(actual).isEqualTo(Fixtures.json(dir, "expected.json"));
+        BedrockWire.Request t = Fixtures.translated(dir, dropped -> BedrockRequestTranslator.translate(req,
+                Fixtures.model(req), SETTINGS, dropped));
+        if (t == null) {
             return;
         }
-        JsonNode body = Fixtures.normal(Json.MAPPER.valueToTree(t));
-        Fixtures.record(dir, "upstream-request.json", Fixtures.pretty(body));
-        assertThat(body).as("upstream request").isEqualTo(Fixtures.json(dir, "upstream-request.json"));
-        List<String> expectedDropped = new ArrayList<>();
-        meta.path("dropped").forEach(n -> expectedDropped.add(n.asText()));
-        assertThat(dropped).as("dropped params").containsExactlyInAnyOrderElementsOf(expectedDropped);
         if (Fixtures.has(dir, "upstream-response.eventstream")) {
             byte[] frames = bytes(dir.resolve("upstream-response.eventstream"));
             for (int split : new int[] {frames.length, 5, 1}) {
@@ -72,7 +55,7 @@ class BedrockTranslatorTest {
             }
         } else if (Fixtures.has(dir, "upstream-response.json")) {
             JsonNode actual;
-            UpstreamResponse r = reply(dir, meta);
+            UpstreamResponse r = Fixtures.upstreamReply(dir, meta);
             try {
                 actual = Fixtures.normal(BedrockResponseTranslator.translate("bedrock", r,
                         BedrockResponseTranslator.idFor(r), Fixtures.CREATED, Fixtures.model(req),
@@ -91,12 +74,5 @@ class BedrockTranslatorTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static UpstreamResponse reply(Path dir, JsonNode meta) {
-        Map<String, List<String>> h = new java.util.HashMap<>();
-        meta.path("headers").fields().forEachRemaining(e -> h.put(e.getKey(), List.of(e.getValue().asText())));
-        return new UpstreamResponse(meta.path("status").asInt(200), HttpHeaders.of(h, (a, b) -> true),
-                Fixtures.text(dir, "upstream-response.json").getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,11 +1,8 @@
 package dev.caravan.provider.gemini;
 
-import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,9 +10,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 import dev.caravan.api.ChatRequest;
-import dev.caravan.api.Json;
 import dev.caravan.provider.ModelPatterns;
-import dev.caravan.provider.UpstreamResponse;
 import dev.caravan.testing.Fixtures;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,23 +31,11 @@ class GeminiTranslatorTest {
     static void run(Path dir) {
         ChatRequest req = Fixtures.request(dir);
         JsonNode meta = Fixtures.meta(dir);
-        List<String> dropped = new ArrayList<>();
-        GeminiWire.Request t;
-        try {
-            t = GeminiRequestTranslator.translate(req, Fixtures.model(req), SETTINGS, dropped);
-        } catch (RuntimeException e) {
-            JsonNode actual = Fixtures.clientError(e);
-            Fixtures.record(dir, "expected.json", Fixtures.pretty(actual));
-            assertThat(Fixtures.has(dir, "upstream-request.json")).as("translation failed: " + e).isFalse();
-            assertThat(actual).isEqualTo(Fixtures.json(dir, "expected.json"));
+        GeminiWire.Request t = Fixtures.translated(dir, dropped -> GeminiRequestTranslator.translate(req,
+                Fixtures.model(req), SETTINGS, dropped));
+        if (t == null) {
             return;
         }
-        JsonNode body = Fixtures.normal(Json.MAPPER.valueToTree(t));
-        Fixtures.record(dir, "upstream-request.json", Fixtures.pretty(body));
-        assertThat(body).as("upstream request").isEqualTo(Fixtures.json(dir, "upstream-request.json"));
-        List<String> expectedDropped = new ArrayList<>();
-        meta.path("dropped").forEach(n -> expectedDropped.add(n.asText()));
-        assertThat(dropped).as("dropped params").containsExactlyInAnyOrderElementsOf(expectedDropped);
         if (Fixtures.has(dir, "upstream-response.sse")) {
             byte[] sse = Fixtures.text(dir, "upstream-response.sse").getBytes(StandardCharsets.UTF_8);
             for (int split : new int[] {sse.length, 5}) {
@@ -65,7 +48,7 @@ class GeminiTranslatorTest {
         } else if (Fixtures.has(dir, "upstream-response.json")) {
             JsonNode actual;
             try {
-                actual = Fixtures.normal(GeminiResponseTranslator.translate("gemini", reply(dir, meta),
+                actual = Fixtures.normal(GeminiResponseTranslator.translate("gemini", Fixtures.upstreamReply(dir, meta),
                         Fixtures.CREATED, Fixtures.model(req)).body());
             } catch (RuntimeException e) {
                 actual = Fixtures.clientError(e);
@@ -73,12 +56,5 @@ class GeminiTranslatorTest {
             Fixtures.record(dir, "expected.json", Fixtures.pretty(actual));
             assertThat(actual).as("client answer").isEqualTo(Fixtures.json(dir, "expected.json"));
         }
-    }
-
-    static UpstreamResponse reply(Path dir, JsonNode meta) {
-        Map<String, List<String>> h = new java.util.HashMap<>();
-        meta.path("headers").fields().forEachRemaining(e -> h.put(e.getKey(), List.of(e.getValue().asText())));
-        return new UpstreamResponse(meta.path("status").asInt(200), HttpHeaders.of(h, (a, b) -> true),
-                Fixtures.text(dir, "upstream-response.json").getBytes(StandardCharsets.UTF_8));
     }
 }
