@@ -157,6 +157,35 @@ public final class FixtureReplay {
         assertThat(got).as("x-caravan-dropped-params").isEqualTo(expected);
     }
 
+    /**
+     * An embeddings fixture replayed through the routes: the provider was called on {@code upstreamPath} of the
+     * model (the request's model without its provider prefix), or not at all when the fixture has no upstream
+     * request; the answer is {@code expected.json}, its usage's cost aside, and says it was estimated when meta does.
+     */
+    public static void checkEmbeddings(Path dir, HttpResponse<String> r, StubUpstream stub,
+            Function<String, String> upstreamPath) {
+        JsonNode expected = Fixtures.json(dir, "expected.json");
+        JsonNode got = GatewayTestSupport.json(r.body());
+        if (!Fixtures.has(dir, "upstream-request.json")) {
+            assertThat(stub.requests()).as("refused before any upstream call").isEmpty();
+        } else {
+            String model = GatewayTestSupport.json(Fixtures.text(dir, "request.json")).get("model").asText();
+            assertThat(stub.lastRequest().path()).isEqualTo(upstreamPath.apply(model.substring(model.indexOf('/') + 1)));
+        }
+        if (expected.has("error")) {
+            assertThat(r.statusCode()).isEqualTo(expected.get("status").asInt());
+            assertThat(got.get("error")).isEqualTo(expected.get("error"));
+            return;
+        }
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        if (got.at("/usage/cost").isNumber()) {
+            assertThat(got.at("/usage/cost_details/estimated").asBoolean()).as("estimated usage is flagged")
+                    .isEqualTo(Fixtures.meta(dir).path("estimated").asBoolean());
+        }
+        ((ObjectNode) got.get("usage")).remove(List.of("cost", "cost_details"));
+        assertThat(Fixtures.normal(got)).isEqualTo(expected);
+    }
+
     /** Cases a route test replays: every folder with a recorded reply, or a request the gateway must refuse. */
     public static List<Path> cases(String provider, Function<Path, Boolean> filter) {
         return Fixtures.cases(provider).stream().filter(filter::apply).toList();
