@@ -8,6 +8,8 @@
 #   OTEL=1 bench/run.sh          # Caravan with OpenTelemetry on: traces and metrics exported over OTLP/HTTP to
 #                                # the nginx mock (/v1/traces, /v1/metrics answer 200 and drop); labels caravan-otel-*
 #   LEDGER_DURABILITY=sync NO_PORTKEY=1 bench/run.sh   # ledger rows committed before each reply (labels end -sync)
+#   CARAVAN_JAVA_OPTS="-Xmx256m" bench/run.sh           # JVM options for the gateway (the java on PATH runs it)
+#   DUMP_MEMORY=/tmp/x bench/run.sh   # at the end: jcmd native-memory summary and heap after GC into /tmp/x.*
 #
 # The gateway is pinned to CPU $GW_CPUS (default 0); load generator and mocks share the other core
 # (see harness/lib/common.sh). The harness (harness/, from the team's shared bench kit) installs nginx, wrk and
@@ -80,6 +82,15 @@ for s in $SCENARIOS; do caravan "$s"; done
 pid="$(cat "$PID_DIR/caravan.pid")"
 while c="$(pgrep -P "$pid" | head -1)" && [ -n "$c" ]; do pid="$c"; done   # the java under timeout/taskset
 echo "caravan-process rss_mb=$(( $(awk '/VmRSS/{print $2}' "/proc/$pid/status") / 1024 )) threads=$(ls /proc/$pid/task | wc -l)" | tee -a "$LINES"
+if [ -n "${DUMP_MEMORY:-}" ]; then
+  # where the resident memory is (needs -XX:NativeMemoryTracking=summary in CARAVAN_JAVA_OPTS), then the heap
+  # after a full collection; jcmd from the same JDK as the gateway's java
+  jcmd="$(dirname "$(readlink -f "/proc/$pid/exe")")/jcmd"
+  "$jcmd" "$pid" VM.native_memory summary >"$DUMP_MEMORY.nmt.txt" 2>&1 || true
+  "$jcmd" "$pid" GC.run >/dev/null 2>&1 || true; sleep 2
+  "$jcmd" "$pid" GC.heap_info >"$DUMP_MEMORY.heap.txt" 2>&1 || true
+  echo "caravan-after-gc rss_mb=$(( $(awk '/VmRSS/{print $2}' "/proc/$pid/status") / 1024 ))" | tee -a "$LINES"
+fi
 stop_pid caravan
 
 if [ -z "${NO_PORTKEY:-}" ]; then
