@@ -9,7 +9,7 @@
 # The gateway is started like bench/run.sh starts it (pinned to CPU $GW_CPUS, bench/config, async ledger),
 # warmed up with WARMUP seconds of load without recording, then recorded for DURATION seconds of the same load:
 # jdk.ExecutionSample every 2 ms and jdk.ObjectAllocationSample at 2,000/s (their weights add up to the bytes
-# allocated). Printed: requests served, allocated bytes per request by the allocating frame (first frame in
+# allocated; each thread's first sample is left out, as it carries what the thread allocated before the recording). Printed: requests served, allocated bytes per request by the allocating frame (first frame in
 # dev.caravan and the leaf frame), CPU samples by leaf frame, by the nearest dev.caravan frame, and by package.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -19,7 +19,7 @@ source "$H/lib/common.sh"
 WARMUP="${WARMUP:-40}"; DURATION="${DURATION:-20}"; CONNS="${CONNS:-32}"; TOP="${TOP:-20}"
 PORT="${CARAVAN_PORT:-18080}"
 KEY="sk-cvn-bench-0123456789"
-JAR="$BENCH/../target/caravan.jar"
+JAR="${CARAVAN_JAR:-$BENCH/../target/caravan.jar}"
 [ -f "$JAR" ] || die "no $JAR: mvn -B -o -q -DskipTests package"
 REC="${KEEP:-$BENCH_STATE/profile.jfr}"
 JFC="$BENCH_STATE/profile.jfc"
@@ -64,8 +64,8 @@ RPS="$(sed -nE 's/.* rps=([0-9.]+).*/\1/p' "$BENCH_STATE/profile.wrk")"
 [ -n "$REQS" ] || { cat "$BENCH_STATE/profile.wrk"; die "no wrk summary"; }
 CPUMS="$(awk -v t="$((cpu1 - cpu0))" -v hz="$(getconf CLK_TCK)" -v r="$REQS" 'BEGIN{printf "%.3f", 1000*t/hz/r}')"
 echo "requests=$REQS rps=$RPS cpu_ms_per_req=$CPUMS (with the recording on) recording=$REC"
-"$jfr" print --json --events jdk.ObjectAllocationSample "$REC" >"$BENCH_STATE/profile.alloc.json"
-"$jfr" print --json --events jdk.ExecutionSample "$REC" >"$BENCH_STATE/profile.cpu.json"
+"$jfr" print --json --stack-depth 64 --events jdk.ObjectAllocationSample "$REC" >"$BENCH_STATE/profile.alloc.json"
+"$jfr" print --json --stack-depth 64 --events jdk.ExecutionSample "$REC" >"$BENCH_STATE/profile.cpu.json"
 "$jfr" print --events jdk.GarbageCollection "$REC" | grep -c 'jdk.GarbageCollection' | sed 's/^/gc_count=/'
 python3 - "$BENCH_STATE/profile.alloc.json" "$BENCH_STATE/profile.cpu.json" "$REQS" "$TOP" <<'EOF'
 import json, sys
@@ -96,7 +96,14 @@ def table(title, counter, total, unit, fmt):
 events = json.load(open(alloc_f))["recording"]["events"]
 by_ours, by_leaf, by_class = Counter(), Counter(), Counter()
 total = 0
+seen = set()
 for e in events:
+    # a sample's weight is what its thread allocated since that thread's previous sample: the first sample of each
+    # thread in the recording carries everything since before the recording started, so it is left out
+    t = (e["values"].get("eventThread") or {}).get("javaThreadId")
+    if t not in seen:
+        seen.add(t)
+        continue
     w = e["values"].get("weight", 0)
     total += w
     fr = frames(e)
@@ -108,6 +115,16 @@ per = lambda v: f"{v / reqs:,.0f}"
 table("bytes per request by the nearest dev.caravan frame", by_ours, total, "B/req", per)
 table("bytes per request by allocating frame", by_leaf, total, "B/req", per)
 table("bytes per request by class", by_class, total, "B/req", per)
+by_thread = Counter()
+seen = set()
+for e in events:
+    t = (e["values"].get("eventThread") or {})
+    if t.get("javaThreadId") not in seen:
+        seen.add(t.get("javaThreadId"))
+        continue
+    name = t.get("javaName") or "?"
+    by_thread[name.split(" #")[0] if "Camel" not in name else name.split(" - ")[-1]] += e["values"].get("weight", 0)
+table("bytes per request by thread", by_thread, total, "B/req", per)
 
 events = json.load(open(cpu_f))["recording"]["events"]
 n = len(events)

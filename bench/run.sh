@@ -27,7 +27,7 @@ CARAVAN_PORT="${CARAVAN_PORT:-18080}"
 LEDGER_DURABILITY="${LEDGER_DURABILITY:-async}"   # caravan.ledger.durability: async (default) or sync
 SUFFIX=""; [ "$LEDGER_DURABILITY" = async ] || SUFFIX="-$LEDGER_DURABILITY"
 KEY="sk-cvn-bench-0123456789"
-JAR="$BENCH/../target/caravan.jar"
+JAR="${CARAVAN_JAR:-$BENCH/../target/caravan.jar}"   # CARAVAN_JAR: another build, e.g. a copy for an A/B
 OUT="$BENCH/results"; mkdir -p "$OUT"
 STAMP="$(date +%Y%m%d-%H%M%S)"
 LINES="$OUT/run-$STAMP.txt"

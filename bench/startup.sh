@@ -20,7 +20,7 @@ BENCH="$(pwd)"
 source harness/lib/common.sh
 RUNS="${RUNS:-5}"; MODES="${MODES:-plain appcds}"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-JAR="$(cd "$BENCH/.." && pwd)/target/caravan.jar"
+JAR="${CARAVAN_JAR:-$(cd "$BENCH/.." && pwd)/target/caravan.jar}"
 [ -f "$JAR" ] || die "no $JAR: mvn -B -o -q -DskipTests package"
 PORT="${STARTUP_PORT:-18280}"; KEY="sk-cvn-bench-0123456789"
 ARCH="$BENCH_STATE/startup"; mkdir -p "$ARCH"
