@@ -2,6 +2,7 @@ package dev.caravan;
 
 import org.apache.camel.main.Main;
 
+import dev.caravan.catalog.FilePriceCatalog;
 import dev.caravan.cli.CaravanCli;
 
 /**
@@ -19,6 +20,8 @@ public final class CaravanMain {
             System.exit(CaravanCli.run(args, new java.io.PrintWriter(System.out, true),
                     new java.io.PrintWriter(System.err, true), System.getenv()));
         }
+        // the built-in price catalog is parsed beside Camel's own start instead of inside it
+        FilePriceCatalog.preload();
         Main main = new Main();
         main.configure().addConfiguration(CaravanConfiguration.class);
         main.run(args);
