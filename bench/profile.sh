@@ -9,7 +9,8 @@
 # The gateway is started like bench/run.sh starts it (pinned to CPU $GW_CPUS, bench/config, async ledger),
 # warmed up with WARMUP seconds of load without recording, then recorded for DURATION seconds of the same load:
 # jdk.ExecutionSample every 2 ms and jdk.ObjectAllocationSample at 2,000/s (their weights add up to the bytes
-# allocated; each thread's first sample is left out, as it carries what the thread allocated before the recording). Printed: requests served, allocated bytes per request by the allocating frame (first frame in
+# allocated; each thread's first sample is left out, as it carries what the thread allocated before the recording),
+# and jdk.ThreadAllocationStatistics at both ends of the recording for the exact bytes per request. Printed: requests served, allocated bytes per request by the allocating frame (first frame in
 # dev.caravan and the leaf frame), CPU samples by leaf frame, by the nearest dev.caravan frame, and by package.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -29,6 +30,7 @@ cat >"$JFC" <<'EOF'
   <event name="jdk.ExecutionSample"><setting name="enabled">true</setting><setting name="period">2 ms</setting></event>
   <event name="jdk.ObjectAllocationSample"><setting name="enabled">true</setting><setting name="throttle">2000/s</setting><setting name="stackTrace">true</setting></event>
   <event name="jdk.GarbageCollection"><setting name="enabled">true</setting><setting name="threshold">0 ms</setting></event>
+  <event name="jdk.ThreadAllocationStatistics"><setting name="enabled">true</setting><setting name="period">everyChunk</setting></event>
 </configuration>
 EOF
 
@@ -66,6 +68,19 @@ CPUMS="$(awk -v t="$((cpu1 - cpu0))" -v hz="$(getconf CLK_TCK)" -v r="$REQS" 'BE
 echo "requests=$REQS rps=$RPS cpu_ms_per_req=$CPUMS (with the recording on) recording=$REC"
 "$jfr" print --json --stack-depth 64 --events jdk.ObjectAllocationSample "$REC" >"$BENCH_STATE/profile.alloc.json"
 "$jfr" print --json --stack-depth 64 --events jdk.ExecutionSample "$REC" >"$BENCH_STATE/profile.cpu.json"
+"$jfr" print --json --events jdk.ThreadAllocationStatistics "$REC" >"$BENCH_STATE/profile.threads.json"
+python3 - "$BENCH_STATE/profile.threads.json" "$REQS" <<'PY'
+import json, sys
+# each thread's allocated bytes at the start and at the end of the recording: exact, unlike the samples' weights
+first, last = {}, {}
+for e in json.load(open(sys.argv[1]))["recording"]["events"]:
+    v = e["values"]
+    t = (v.get("thread") or {}).get("javaThreadId")
+    first.setdefault(t, v["allocated"])
+    last[t] = v["allocated"]
+total = sum(last[t] - first[t] for t in last)
+print(f"allocated_exact: {total / int(sys.argv[2]):,.0f} bytes per request (threads' allocation counters, {total:,} bytes)")
+PY
 "$jfr" print --events jdk.GarbageCollection "$REC" | grep -c 'jdk.GarbageCollection' | sed 's/^/gc_count=/'
 python3 - "$BENCH_STATE/profile.alloc.json" "$BENCH_STATE/profile.cpu.json" "$REQS" "$TOP" <<'EOF'
 import json, sys
