@@ -2,7 +2,6 @@ package dev.caravan;
 
 import org.apache.camel.main.Main;
 
-import dev.caravan.catalog.FilePriceCatalog;
 import dev.caravan.cli.CaravanCli;
 
 /**
@@ -20,8 +19,6 @@ public final class CaravanMain {
             System.exit(CaravanCli.run(args, new java.io.PrintWriter(System.out, true),
                     new java.io.PrintWriter(System.err, true), System.getenv()));
         }
-        // the built-in price catalog is parsed beside Camel's own start instead of inside it
-        FilePriceCatalog.preload();
         Main main = new Main();
         main.configure().addConfiguration(CaravanConfiguration.class);
         main.run(args);

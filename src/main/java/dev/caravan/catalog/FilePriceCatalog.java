@@ -7,10 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +25,6 @@ public final class FilePriceCatalog implements PriceCatalog {
     public static final String BUILT_IN = "catalog/models.yaml";
 
     private static final Logger LOG = LoggerFactory.getLogger(FilePriceCatalog.class);
-    private static final AtomicReference<FutureTask<CatalogFile>> preloaded = new AtomicReference<>();
 
     private final CatalogFile builtIn;
     private final Path overrides;
@@ -107,34 +103,7 @@ public final class FilePriceCatalog implements PriceCatalog {
         }
     }
 
-    /**
-     * Starts reading the built-in catalog (some 450 KB of YAML, a quarter of the start-up's main-thread time) on a
-     * background thread, so that it overlaps the rest of the start; the first {@link #loadBuiltIn} takes the result.
-     */
-    public static void preload() {
-        FutureTask<CatalogFile> task = new FutureTask<>(FilePriceCatalog::readBuiltIn);
-        Thread t = new Thread(task, "caravan-catalog-preload");
-        t.setDaemon(true);
-        t.start();
-        preloaded.set(task);
-    }
-
     static CatalogFile loadBuiltIn() {
-        FutureTask<CatalogFile> task = preloaded.getAndSet(null);
-        if (task == null) {
-            return readBuiltIn();
-        }
-        try {
-            return task.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading " + BUILT_IN, e);
-        }
-    }
-
-    private static CatalogFile readBuiltIn() {
         try (InputStream in = FilePriceCatalog.class.getClassLoader().getResourceAsStream(BUILT_IN)) {
             if (in == null) {
                 throw new IllegalStateException(BUILT_IN + " is missing from the class path");

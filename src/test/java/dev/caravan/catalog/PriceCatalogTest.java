@@ -124,14 +124,4 @@ class PriceCatalogTest {
         assertThat(generated).isEqualTo(Files.readString(Path.of("src/main/resources/" + FilePriceCatalog.BUILT_IN)));
         assertThat(Set.copyOf(ROUTED_PROVIDERS)).hasSize(14);
     }
-
-    @Test
-    void builtInCatalogReadInTheBackgroundIsTheOneReadInline() {
-        FilePriceCatalog.preload();
-        CatalogFile preloaded = FilePriceCatalog.loadBuiltIn();
-        CatalogFile inline = FilePriceCatalog.loadBuiltIn();
-        assertThat(preloaded).isNotSameAs(inline).usingRecursiveComparison()
-                .withEqualsForType((a, b) -> a.pattern().equals(b.pattern()), java.util.regex.Pattern.class)
-                .isEqualTo(inline);
-    }
 }
