@@ -36,9 +36,10 @@ EOF
 
 "$H/start-mock.sh"
 stop_pid caravan
+rm -rf "$BENCH_STATE/caravan-data"   # an empty ledger, as in bench/run.sh
 CARAVAN_API_KEY="$KEY" start_bg caravan "$GW_CPUS" timeout -k 5 3600 java ${CARAVAN_JAVA_OPTS:-} \
   -XX:FlightRecorderOptions:stackdepth=256 -Dcaravan.ledger.durability=async -Dcaravan.api.host=127.0.0.1 \
-  -Dcaravan.api.port="$PORT" -Dcaravan.admin.port=$((PORT + 1)) -Dcaravan.config.dir="$BENCH/config" -jar "$JAR"
+  -Dcaravan.api.port="$PORT" -Dcaravan.admin.port=$((PORT + 1)) -Dcaravan.config.dir="$BENCH/config" -Dcaravan.data.dir="$BENCH_STATE/caravan-data" -jar "$JAR"
 wait_http "http://127.0.0.1:$PORT/health" 60 || die "Caravan did not start (see $LOG_DIR/caravan.log)"
 pid="$(cat "$PID_DIR/caravan.pid")"
 while c="$(pgrep -P "$pid" | head -1)" && [ -n "$c" ]; do pid="$c"; done   # the java under timeout/taskset
