@@ -9,6 +9,8 @@
 #   OTEL=1 bench/run.sh          # Caravan with OpenTelemetry on: traces and metrics exported over OTLP/HTTP to
 #                                # the nginx mock (/v1/traces, /v1/metrics answer 200 and drop); labels caravan-otel-*
 #   LEDGER_DURABILITY=sync NO_PORTKEY=1 bench/run.sh   # ledger rows committed before each reply (labels end -sync)
+#   CARAVAN_JAVA_OPTS="-Xmx256m" bench/run.sh           # JVM options for the gateway (the java on PATH runs it)
+#   DUMP_MEMORY=/tmp/x bench/run.sh   # at the end: jcmd native-memory summary and heap after GC into /tmp/x.*
 #
 # The gateway is pinned to CPU $GW_CPUS (default 0); load generator and mocks share the other core
 # (see harness/lib/common.sh). The harness (harness/, from the team's shared bench kit) installs nginx, wrk and
@@ -26,7 +28,7 @@ CARAVAN_PORT="${CARAVAN_PORT:-18080}"
 LEDGER_DURABILITY="${LEDGER_DURABILITY:-async}"   # caravan.ledger.durability: async (default) or sync
 SUFFIX=""; [ "$LEDGER_DURABILITY" = async ] || SUFFIX="-$LEDGER_DURABILITY"
 KEY="sk-cvn-bench-0123456789"
-JAR="$BENCH/../target/caravan.jar"
+JAR="${CARAVAN_JAR:-$BENCH/../target/caravan.jar}"   # CARAVAN_JAR: another build, e.g. a copy for an A/B
 OUT="$BENCH/results"; mkdir -p "$OUT"
 STAMP="$(date +%Y%m%d-%H%M%S)"
 LINES="$OUT/run-$STAMP.txt"
@@ -34,14 +36,19 @@ LINES="$OUT/run-$STAMP.txt"
 [ -f "$JAR" ] || (cd "$BENCH/.." && mvn -q -DskipTests package)
 "$H/start-mock.sh"
 
+# the gateway's data (the H2 ledger) starts empty in every run: under bench/data it grew by ~5,000 rows a second
+# of load across runs (786 MB after a day of runs), and H2's background writer then allocated more than the
+# requests did, making each run slower than the one before
+DATA_DIR="$BENCH_STATE/caravan-data"
 start_caravan() {
   stop_pid caravan
+  rm -rf "$DATA_DIR"
   log "starting Caravan on 127.0.0.1:$CARAVAN_PORT (CPU $GW_CPUS, ledger durability $LEDGER_DURABILITY)"
   local otel=()
   [ -z "${OTEL:-}" ] || otel=(-Dcaravan.otel.endpoint="http://127.0.0.1:$MOCK_PORT")
   CARAVAN_API_KEY="$KEY" start_bg caravan "$GW_CPUS" timeout -k 5 7200 java ${CARAVAN_JAVA_OPTS:-} "${otel[@]}" \
     -Dcaravan.ledger.durability="$LEDGER_DURABILITY" -Dcaravan.api.host=127.0.0.1 -Dcaravan.api.port="$CARAVAN_PORT" -Dcaravan.admin.port=$((CARAVAN_PORT + 1)) \
-    -Dcaravan.config.dir="$BENCH/config" -jar "$JAR"
+    -Dcaravan.config.dir="$BENCH/config" -Dcaravan.data.dir="$DATA_DIR" -jar "$JAR"
   wait_http "http://127.0.0.1:$CARAVAN_PORT/health" 60 || die "Caravan did not start (see $LOG_DIR/caravan.log)"
 }
 start_caravan
@@ -82,6 +89,15 @@ for s in $SCENARIOS; do caravan "$s"; done
 pid="$(cat "$PID_DIR/caravan.pid")"
 while c="$(pgrep -P "$pid" | head -1)" && [ -n "$c" ]; do pid="$c"; done   # the java under timeout/taskset
 echo "caravan-process rss_mb=$(( $(awk '/VmRSS/{print $2}' "/proc/$pid/status") / 1024 )) threads=$(ls /proc/$pid/task | wc -l)" | tee -a "$LINES"
+if [ -n "${DUMP_MEMORY:-}" ]; then
+  # where the resident memory is (needs -XX:NativeMemoryTracking=summary in CARAVAN_JAVA_OPTS), then the heap
+  # after a full collection; jcmd from the same JDK as the gateway's java
+  jcmd="$(dirname "$(readlink -f "/proc/$pid/exe")")/jcmd"
+  "$jcmd" "$pid" VM.native_memory summary >"$DUMP_MEMORY.nmt.txt" 2>&1 || true
+  "$jcmd" "$pid" GC.run >/dev/null 2>&1 || true; sleep 2
+  "$jcmd" "$pid" GC.heap_info >"$DUMP_MEMORY.heap.txt" 2>&1 || true
+  echo "caravan-after-gc rss_mb=$(( $(awk '/VmRSS/{print $2}' "/proc/$pid/status") / 1024 ))" | tee -a "$LINES"
+fi
 stop_pid caravan
 
 if [ -z "${NO_PORTKEY:-}" ]; then

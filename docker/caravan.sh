@@ -9,7 +9,12 @@
 #   CARAVAN_CONFIG_DIR   application.properties, routes/*.yaml       (default /etc/caravan)
 #   CARAVAN_ADMIN_PORT   admin plane port, for the health probe      (default 8081)
 #   CARAVAN_HEALTH_PATH  path the probe asks                         (default /ready)
-#   JAVA_OPTS            extra JVM options (defaults size the heap from the container's memory limit)
+#   JAVA_OPTS            JVM heap and collector options; replaces the default "-XX:+UseSerialGC -Xms160m
+#                        -Xmx160m -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError", chosen by measuring
+#                        the candidates' resident memory, throughput and latency (bench/RESULTS.md, footprint)
+#   MALLOC_ARENA_MAX     glibc malloc arenas (default 2: fewer arenas, less resident memory)
+#   CARAVAN_CDS          "off" starts without the class-data archive $CARAVAN_HOME/caravan.jsa (when there is one:
+#                        the image makes it at build time; it shortens the start)
 #   <NAME>_FILE          for NAME = CARAVAN_* or *_API_KEY (e.g. OPENAI_API_KEY_FILE=/run/secrets/openai): NAME
 #                        is read from that file unless NAME is set, so keys can come from Docker secrets
 # Every other setting comes from the environment too: CARAVAN_API_PORT=9090 sets caravan.api.port.
@@ -42,8 +47,14 @@ case "${1:-run}" in
     if [ ! -d "$CARAVAN_CONFIG_DIR" ]; then
       echo "caravan: config directory $CARAVAN_CONFIG_DIR does not exist; starting with the built-in defaults" >&2
     fi
+    export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+    cds=""
+    if [ "${CARAVAN_CDS:-on}" != off ] && [ -f "$CARAVAN_HOME/caravan.jsa" ]; then
+      # a class-data archive of this jar made by this JVM; a mismatched one is ignored with a warning
+      cds="-XX:SharedArchiveFile=$CARAVAN_HOME/caravan.jsa"
+    fi
     # shellcheck disable=SC2086  # JAVA_OPTS is a list of options
-    exec java ${JAVA_OPTS:--XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError} \
+    exec java ${JAVA_OPTS:--XX:+UseSerialGC -Xms160m -Xmx160m -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError} $cds \
       -Dcaravan.config.dir="$CARAVAN_CONFIG_DIR" \
       -jar "$CARAVAN_HOME/caravan.jar"
     ;;

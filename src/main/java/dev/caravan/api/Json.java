@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -32,6 +33,14 @@ public final class Json {
     }
 
     public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    /**
+     * Reads replies from upstream providers (whole bodies and stream events) into trees. Unlike {@link #MAPPER},
+     * which refuses a client's body with a duplicated key, it does not track each object's keys (a hash set per
+     * JSON object, a few KB per reply, per stream event too); a provider's reply is not the client's input.
+     */
+    public static final ObjectReader REPLIES =
+            MAPPER.reader().without(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private Json() {
     }

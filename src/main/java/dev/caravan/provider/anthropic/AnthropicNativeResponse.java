@@ -40,7 +40,7 @@ public final class AnthropicNativeResponse implements Processor {
         }
         JsonNode tree;
         try {
-            tree = Json.MAPPER.readTree(r.body());
+            tree = Json.REPLIES.readTree(r.body());
         } catch (IOException e) {
             tree = null;
         }

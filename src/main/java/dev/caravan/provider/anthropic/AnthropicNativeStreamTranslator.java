@@ -26,12 +26,12 @@ public final class AnthropicNativeStreamTranslator implements StreamTranslator {
         String type = event.event() == null ? "" : event.event();
         switch (type) {
             case "message_start" -> {
-                JsonNode m = Json.MAPPER.readTree(event.data()).path("message");
+                JsonNode m = Json.REPLIES.readTree(event.data()).path("message");
                 out.meta(m.path("id").asText(null), System.currentTimeMillis() / 1000, m.path("model").asText(null));
                 usage(m.get("usage"), out);
             }
             case "message_delta" -> {
-                JsonNode d = Json.MAPPER.readTree(event.data());
+                JsonNode d = Json.REPLIES.readTree(event.data());
                 usage(d.get("usage"), out);
                 if (!d.path("delta").path("stop_reason").isNull()) {
                     out.finished();

@@ -43,7 +43,7 @@ final class OpenAiReplies {
         }
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(r.body());
+            root = Json.REPLIES.readTree(r.body());
         } catch (IOException e) {
             throw new ProviderUnavailable(provider, ProviderUnavailable.Reason.SERVER_ERROR, r.status(), null,
                     "the reply was not JSON");

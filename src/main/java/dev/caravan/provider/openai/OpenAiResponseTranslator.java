@@ -73,6 +73,10 @@ public final class OpenAiResponseTranslator implements Processor {
         if (u == null || !u.isObject()) {
             return null;
         }
+        Usage plain = Usage.fromPlainTree(u);
+        if (plain != null) {
+            return plain;
+        }
         try {
             return Json.MAPPER.treeToValue(u, Usage.class);
         } catch (IOException e) {

@@ -38,7 +38,7 @@ public final class OpenAiResponsesResponseTranslator implements Processor {
         }
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(r.body());
+            root = Json.REPLIES.readTree(r.body());
         } catch (IOException e) {
             root = null;
         }

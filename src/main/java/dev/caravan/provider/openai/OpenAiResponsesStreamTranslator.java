@@ -36,7 +36,7 @@ public final class OpenAiResponsesStreamTranslator implements StreamTranslator {
         if (data.isEmpty() || "[DONE]".equals(data.trim())) {
             return;
         }
-        JsonNode root = Json.MAPPER.readTree(data);
+        JsonNode root = Json.REPLIES.readTree(data);
         String type = root.path("type").asText(event.event() == null ? "" : event.event());
         if ("error".equals(type)) {
             JsonNode err = root.has("error") ? root.get("error") : root;

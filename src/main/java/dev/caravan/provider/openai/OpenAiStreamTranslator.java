@@ -43,7 +43,7 @@ public final class OpenAiStreamTranslator implements StreamTranslator {
             out.done();
             return;
         }
-        JsonNode root = Json.MAPPER.readTree(data);
+        JsonNode root = Json.REPLIES.readTree(data);
         if (!(root instanceof ObjectNode chunk)) {
             return;
         }
