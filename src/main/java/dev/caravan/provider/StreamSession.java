@@ -312,6 +312,11 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
             firstFailure = e;
             return;
         }
+        endRefused(e);
+    }
+
+    /** Ends a stream the client owns with the refusal as its error event (the client sees it after what it got). */
+    private void endRefused(ApiException e) {
         if (tail == null) {
             tail = new ArrayList<>();
         }
@@ -374,8 +379,7 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
                 finish("ok", null);
             } else if (c instanceof ApiException e) {
                 // the first chunk was announced already: the refusal always goes to the client as an error event
-                encoder.error(ApiError.of(e.getMessage(), e.type(), e.param(), e.code()), e.status(), emitter);
-                finish("error", e.getMessage());
+                endRefused(e);
             } else {
                 LOG.warn("stream from {} could not be ended: {}", provider, Secrets.scrub(c.toString()));
                 tail = new ArrayList<>();
