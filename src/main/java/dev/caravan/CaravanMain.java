@@ -1,8 +1,11 @@
 package dev.caravan;
 
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 
 import dev.caravan.cli.CaravanCli;
+import dev.caravan.support.JarDirectoryResourceResolver;
 
 /**
  * Starts Caravan: Camel Main with the built-in routes, the user's route files and {@link CaravanConfiguration}.
@@ -21,6 +24,13 @@ public final class CaravanMain {
         }
         Main main = new Main();
         main.configure().addConfiguration(CaravanConfiguration.class);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport m) {
+                // before the route patterns are scanned: list the jar's entries from its central directory
+                JarDirectoryResourceResolver.install(m.getCamelContext());
+            }
+        });
         main.run(args);
     }
 }
