@@ -4,11 +4,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
@@ -56,6 +58,7 @@ public class CaravanConfiguration implements CamelConfiguration {
         CaravanHttpComponent http = new CaravanHttpComponent();
         http.setMaxBodyBytes(intProp(pc, "caravan.api.max-body-bytes", 10 * 1024 * 1024));
         http.setRequestReadTimeoutMs(intProp(pc, "caravan.api.request-read-timeout-ms", 30_000));
+        http.setMaxInFlight(intProp(pc, "caravan.api.max-in-flight", 2048));
         r.bind("netty-http", http);
         // direct endpoints a reloaded route can take over without a pause (see RouteFiles)
         r.bind("direct", new SwitchableDirectComponent());
@@ -85,6 +88,7 @@ public class CaravanConfiguration implements CamelConfiguration {
         CallEvents events = new CallEvents();
         r.bind("callEvents", events);
         GatewayMetrics gatewayMetrics = OpsConfiguration.configure(ctx, events, providers);
+        http.setMeterRegistry(r.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class));
         // virtual keys (admin API) first, then the keys above; also binds the keys and money beans
         Authenticator auth = MoneyConfiguration.configure(ctx, new ConfigKeyAuthenticator(keys), events,
                 gatewayMetrics);

@@ -30,7 +30,8 @@ import dev.caravan.gateway.RequestIds;
 /**
  * camel-netty-http's server pipeline with the parts that would answer clients in plain text replaced, so that
  * every reply is an OpenAI error envelope: a body over {@code caravan.api.max-body-bytes} gets 413 (not an empty
- * reply), and a request Netty could not decode gets 400.
+ * reply), and a request Netty could not decode gets 400; plus the server's {@link AdmissionLimit} (503 beyond
+ * {@code caravan.api.max-in-flight} requests being answered).
  */
 public class ApiServerInitializerFactory extends HttpServerInitializerFactory {
 
@@ -40,16 +41,20 @@ public class ApiServerInitializerFactory extends HttpServerInitializerFactory {
 
     private final int maxBodyBytes;
     private final long readTimeoutMs;
+    private final AdmissionLimit admission;
 
-    public ApiServerInitializerFactory(NettyHttpConsumer consumer, int maxBodyBytes, long readTimeoutMs) {
+    public ApiServerInitializerFactory(NettyHttpConsumer consumer, int maxBodyBytes, long readTimeoutMs,
+            AdmissionLimit admission) {
         super(consumer);
         this.maxBodyBytes = maxBodyBytes;
         this.readTimeoutMs = readTimeoutMs;
+        this.admission = admission;
     }
 
     @Override
     public ServerInitializerFactory createPipelineFactory(NettyConsumer nettyConsumer) {
-        return new ApiServerInitializerFactory((NettyHttpConsumer) nettyConsumer, maxBodyBytes, readTimeoutMs);
+        return new ApiServerInitializerFactory((NettyHttpConsumer) nettyConsumer, maxBodyBytes, readTimeoutMs,
+                admission);
     }
 
     @Override
@@ -57,6 +62,7 @@ public class ApiServerInitializerFactory extends HttpServerInitializerFactory {
         super.initChannel(ch);
         ch.pipeline().replace("aggregator", "aggregator", new BoundedAggregator(maxBodyBytes));
         ch.pipeline().addAfter("aggregator", "caravan-guard", new MalformedRequestGuard());
+        ch.pipeline().addAfter("caravan-guard", "caravan-admission", admission.handler());
         RequestReadTimeout.install(ch.pipeline(), "decoder", readTimeoutMs);
         for (ServerChannelHook hook : HOOKS) {
             hook.initChannel(ch);
@@ -68,18 +74,36 @@ public class ApiServerInitializerFactory extends HttpServerInitializerFactory {
      * belongs to (Anthropic's for {@code /v1/messages}, OpenAI's otherwise), with {@code Connection: close}.
      */
     static void reject(ChannelHandlerContext ctx, String uri, HttpResponseStatus status, String message,
-            String code) {
+            String code, String... headerNamesAndValues) {
+        reject(ctx, uri, status, message, code, false, headerNamesAndValues);
+    }
+
+    /**
+     * As above; {@code keepAlive}: the request was read whole, so the connection stays open for the client's next
+     * request (no new connection per refused request when many are refused).
+     */
+    static void reject(ChannelHandlerContext ctx, String uri, HttpResponseStatus status, String message,
+            String code, boolean keepAlive, String... headerNamesAndValues) {
         ErrorFormat.Reply reply = ErrorFormat.forPath(uri).reply(status.code(), message, code);
         byte[] body = reply.body();
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(reply.status()), Unpooled.wrappedBuffer(body));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
         response.headers().set("x-request-id", RequestIds.next());
         response.headers().set("x-caravan-provider", "none");
+        for (int i = 0; i + 1 < headerNamesAndValues.length; i += 2) {
+            response.headers().set(headerNamesAndValues[i], headerNamesAndValues[i + 1]);
+        }
         // from the tail of the pipeline, so the HTTP encoder sees it whichever handler rejects
-        ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        if (keepAlive) {
+            ctx.channel().writeAndFlush(response);
+        } else {
+            ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     /** Answers an oversized body with a JSON 413 and closes (the rest of the body is not read). */
