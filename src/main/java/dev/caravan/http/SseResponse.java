@@ -20,6 +20,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import org.apache.camel.component.netty.http.OutboundStreamHttpResponse;
 
 /**
@@ -43,6 +45,8 @@ public final class SseResponse extends OutboundStreamHttpResponse {
     private volatile boolean ended;
     private volatile boolean lastSent;
     private volatile Channel channel;
+    /** On the client channel's close future while the stream runs; removed when it is over (see close()). */
+    private final GenericFutureListener<Future<? super Void>> abortOnClose = f -> abort();
     private volatile Runnable onAbort = () -> { };
     private volatile Runnable onDrained = () -> { };
     private volatile boolean closeAfterEnd;
@@ -59,7 +63,7 @@ public final class SseResponse extends OutboundStreamHttpResponse {
     /** Binds this response to the client's channel; a channel that closes aborts the stream. */
     public void bind(ChannelHandlerContext ctx) {
         this.channel = ctx.channel();
-        channel.closeFuture().addListener(f -> abort());
+        channel.closeFuture().addListener(abortOnClose);
         if (!channel.isActive()) {
             abort();
         }
@@ -190,8 +194,13 @@ public final class SseResponse extends OutboundStreamHttpResponse {
             b.release();
         }
         Channel ch = channel;
-        if (closeAfterEnd && ch != null) {
-            ch.close();
+        if (ch != null) {
+            // a keep-alive connection serves many streams: a listener left behind would keep this response, its
+            // session and the whole call reachable until the connection closes
+            ch.closeFuture().removeListener(abortOnClose);
+            if (closeAfterEnd) {
+                ch.close();
+            }
         }
     }
 
