@@ -88,6 +88,10 @@ else
   sleep 3   # the ledger writes in batches
   spend="$(curl -s -H "Authorization: Bearer $ADMIN_KEY" "http://127.0.0.1:$((PORT + 1))/admin/spend?since=2000-01-01")"
   echo "ledger: $spend" | tee -a "$LINES"
+  # rows expected: every request sent (warm-up included) except malformed ones and those refused as overload
+  refused="$(curl -s "http://127.0.0.1:$((PORT + 1))/metrics" | awk -v s="127.0.0.1:$PORT" \
+    '/^caravan_overload_rejected_total/ && index($0, s) {print int($2)}')"
+  echo "sent_with_warmup=$(( (WARMUP + DURATION) * RATE )) refused_overloaded=${refused:-0}" | tee -a "$LINES"
   echo "upstream sockets still open: $(ss -tnH state established "( dport = :$MOCK_PORT or dport = :$MOCK_STREAM_PORT )" | wc -l)" | tee -a "$LINES"
 fi
 echo "caravan-process rss_mb=$(( $(awk '/VmRSS/{print $2}' "/proc/$pid/status") / 1024 )) threads=$(ls /proc/"$pid"/task | wc -l)" | tee -a "$LINES"
