@@ -26,6 +26,7 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource dataSource;
     private final boolean postgres;
+    private final String schemaVersion;
 
     public Database(String jdbcUrl, String user, String password, int poolSize) {
         HikariConfig c = new HikariConfig();
@@ -54,7 +55,12 @@ public final class Database implements AutoCloseable {
         c.setValidationTimeout(2_000);
         this.dataSource = new HikariDataSource(c);
         this.postgres = jdbcUrl.startsWith("jdbc:postgresql:");
-        migrate();
+        this.schemaVersion = migrate();
+    }
+
+    /** The schema version after start-up's migration (the same whether this start migrated or found it current). */
+    public String schemaVersion() {
+        return schemaVersion;
     }
 
     /**
@@ -62,15 +68,18 @@ public final class Database implements AutoCloseable {
      * history table: the loser sees it "already exists, and is empty" while the winner migrates. Migrating is
      * idempotent, so the loser tries again once the winner is done (a few attempts, a second apart).
      */
-    private void migrate() {
+    private String migrate() {
         var flyway = Flyway.configure().dataSource(dataSource).locations("classpath:db/caravan")
                 .table("caravan_schema_history").baselineOnMigrate(true).baselineVersion("0").load();
         for (int attempt = 1; ; attempt++) {
             try {
                 var result = flyway.migrate();
-                LOG.info("database {} at schema version {}", postgres ? "PostgreSQL" : "H2",
-                        result.targetSchemaVersion);
-                return;
+                // targetSchemaVersion is null when there was nothing to migrate: the schema was already current
+                String version = result.targetSchemaVersion != null ? result.targetSchemaVersion
+                        : result.initialSchemaVersion;
+                LOG.info("database {} at schema version {}{}", postgres ? "PostgreSQL" : "H2", version,
+                        result.migrationsExecuted > 0 ? " (" + result.migrationsExecuted + " migrations applied)" : "");
+                return version;
             } catch (org.flywaydb.core.api.FlywayException e) {
                 if (attempt >= MIGRATE_ATTEMPTS) {
                     throw e;
