@@ -2,12 +2,13 @@ package dev.caravan.http;
 
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -19,6 +20,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
 import org.apache.camel.component.netty.NettyConsumer;
 import org.apache.camel.component.netty.ServerInitializerFactory;
 import org.apache.camel.component.netty.http.HttpServerInitializerFactory;
@@ -102,8 +104,34 @@ public class ApiServerInitializerFactory extends HttpServerInitializerFactory {
         if (keepAlive) {
             ctx.channel().writeAndFlush(response);
         } else {
-            ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            Channel ch = ctx.channel();
+            ch.writeAndFlush(response).addListener(f -> lingeringClose(ch));
         }
+    }
+
+    /** How long a connection refused with Connection: close may still deliver bytes that are read and dropped. */
+    static final long LINGER_MS = 2_000;
+
+    /**
+     * Closes a connection whose client may still be sending (a body over the limit, say) without losing the reply
+     * just written: closing a socket with unread bytes makes the kernel send a reset, and a client still uploading
+     * could see that instead of the reply. So the sending side is shut first (the client reads the reply, then
+     * the end), whatever still arrives is read and dropped, and the connection is closed after {@link #LINGER_MS}.
+     */
+    static void lingeringClose(Channel ch) {
+        if (!(ch instanceof DuplexChannel duplex) || !ch.isActive()) {
+            ch.close();
+            return;
+        }
+        ch.pipeline().addFirst("caravan-linger", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext c, Object msg) {
+                ReferenceCountUtil.release(msg);
+            }
+        });
+        duplex.shutdownOutput().addListener(f -> ch.eventLoop().schedule(() -> {
+            ch.close();
+        }, LINGER_MS, TimeUnit.MILLISECONDS));
     }
 
     /** Answers an oversized body with a JSON 413 and closes (the rest of the body is not read). */

@@ -102,6 +102,35 @@ class BadInputTest extends GatewayTestSupport {
         assertEnvelope(chat(big), 413, "request_too_large");
     }
 
+    /**
+     * The 413 reaches a client that is still uploading when it is written: the connection is not closed under it
+     * (a close with unread bytes sends a reset, which the client could see instead of the reply; CI saw "header
+     * parser received no bytes" once).
+     */
+    @Test
+    void aClientStillUploadingAfterThe413StillReadsIt() throws Exception {
+        int length = 400_000;
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + KEY
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Thread.sleep(300); // the gateway has answered 413 by now
+            byte[] part = new byte[50_000];
+            java.util.Arrays.fill(part, (byte) 'a');
+            for (int sent = 0; sent < length; sent += part.length) {
+                out.write(part);
+                out.flush();
+            }
+            dev.caravan.testing.HostileRequests.Reply r = dev.caravan.testing.HostileRequests.read(s.getInputStream());
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(json(new String(r.body(), StandardCharsets.UTF_8)).get("error").get("code").asText())
+                    .isEqualTo("request_too_large");
+        }
+    }
+
     @Test
     void unknownPathAndWrongMethod() {
         assertEnvelope(send(HttpRequest.newBuilder(uri("/v1/nothing")).header("authorization", "Bearer " + KEY).GET()
