@@ -38,16 +38,12 @@ public final class AdmissionLimit {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final LongAdder rejected = new LongAdder();
     private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
-    private long rejectedAtLastWarn;
+    private final AtomicLong rejectedAtLastWarn = new AtomicLong();
 
     /** {@code max <= 0}: no limit (requests are still counted). */
     public AdmissionLimit(int max, String address) {
         this.max = max;
         this.address = address;
-    }
-
-    public int max() {
-        return max;
     }
 
     /** Requests of this server being answered now. */
@@ -81,11 +77,7 @@ public final class AdmissionLimit {
         long last = lastWarn.get();
         if (now - last >= WARN_EVERY_NANOS && lastWarn.compareAndSet(last, now)) {
             long total = rejected.sum();
-            long since;
-            synchronized (this) {
-                since = total - rejectedAtLastWarn;
-                rejectedAtLastWarn = total;
-            }
+            long since = total - rejectedAtLastWarn.getAndSet(total);
             LOG.warn("Overloaded: {} request(s) on {} refused with 503 since the last warning ({} in all); {} being"
                     + " answered, limit {} (caravan.api.max-in-flight)", since, address, total, inFlight.get(), max);
         }

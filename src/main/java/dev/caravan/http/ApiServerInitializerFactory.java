@@ -76,8 +76,8 @@ public class ApiServerInitializerFactory extends HttpServerInitializerFactory {
      * belongs to (Anthropic's for {@code /v1/messages}, OpenAI's otherwise), with {@code Connection: close}.
      */
     static void reject(ChannelHandlerContext ctx, String uri, HttpResponseStatus status, String message,
-            String code, String... headerNamesAndValues) {
-        reject(ctx, uri, status, message, code, false, headerNamesAndValues);
+            String code) {
+        reject(ctx, uri, status, message, code, false);
     }
 
     /**
@@ -134,7 +134,7 @@ public class ApiServerInitializerFactory extends HttpServerInitializerFactory {
         }, LINGER_MS, TimeUnit.MILLISECONDS));
     }
 
-    /** Answers an oversized body with a JSON 413 and closes (the rest of the body is not read). */
+    /** Answers an oversized body with a JSON 413 and closes (what still arrives of the body is dropped). */
     static final class BoundedAggregator extends HttpObjectAggregator {
         private final int max;
 

@@ -47,11 +47,6 @@ public class CaravanHttpComponent extends NettyHttpComponent {
         this.meters = meters;
     }
 
-    /** The admission limits of the servers started so far, by address ({@code host:port}). */
-    public Map<String, AdmissionLimit> admissionLimits() {
-        return admissions;
-    }
-
     public int getMaxBodyBytes() {
         return maxBodyBytes;
     }
