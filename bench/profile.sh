@@ -6,7 +6,7 @@
 #   WARMUP=40 DURATION=20 CONNS=32 TOP=25 bench/profile.sh
 #   KEEP=/tmp/caravan.jfr bench/profile.sh      # keep the recording (open it in JDK Mission Control)
 #
-# The gateway is started like bench/run.sh starts it (pinned to CPU $GW_CPUS, bench/config, async ledger),
+# The gateway is started like bench/run.sh starts it (pinned to CPU $GW_CPUS, bench/config or $CONFIG_DIR, async ledger),
 # warmed up with WARMUP seconds of load without recording, then recorded for DURATION seconds of the same load:
 # jdk.ExecutionSample every 2 ms and jdk.ObjectAllocationSample at 2,000/s (their weights add up to the bytes
 # allocated; each thread's first sample is left out, as it carries what the thread allocated before the recording),
@@ -39,7 +39,7 @@ stop_pid caravan
 rm -rf "$BENCH_STATE/caravan-data"   # an empty ledger, as in bench/run.sh
 CARAVAN_API_KEY="$KEY" start_bg caravan "$GW_CPUS" timeout -k 5 3600 java ${CARAVAN_JAVA_OPTS:-} \
   -XX:FlightRecorderOptions:stackdepth=256 -Dcaravan.ledger.durability=async -Dcaravan.api.host=127.0.0.1 \
-  -Dcaravan.api.port="$PORT" -Dcaravan.admin.port=$((PORT + 1)) -Dcaravan.config.dir="$BENCH/config" -Dcaravan.data.dir="$BENCH_STATE/caravan-data" -jar "$JAR"
+  -Dcaravan.api.port="$PORT" -Dcaravan.admin.port=$((PORT + 1)) -Dcaravan.config.dir="${CONFIG_DIR:-$BENCH/config}" -Dcaravan.data.dir="$BENCH_STATE/caravan-data" -jar "$JAR"
 wait_http "http://127.0.0.1:$PORT/health" 60 || die "Caravan did not start (see $LOG_DIR/caravan.log)"
 pid="$(cat "$PID_DIR/caravan.pid")"
 while c="$(pgrep -P "$pid" | head -1)" && [ -n "$c" ]; do pid="$c"; done   # the java under timeout/taskset

@@ -10,6 +10,7 @@
 #                                # the nginx mock (/v1/traces, /v1/metrics answer 200 and drop); labels caravan-otel-*
 #   LEDGER_DURABILITY=sync NO_PORTKEY=1 bench/run.sh   # ledger rows committed before each reply (labels end -sync)
 #   CARAVAN_JAVA_OPTS="-Xmx256m" bench/run.sh           # JVM options for the gateway (the java on PATH runs it)
+#   CONFIG_DIR=/tmp/conf bench/run.sh  # another configuration directory than bench/config (models.yaml, routes/)
 #   DUMP_MEMORY=/tmp/x bench/run.sh   # at the end: jcmd native-memory summary and heap after GC into /tmp/x.*
 #
 # The gateway is pinned to CPU $GW_CPUS (default 0); load generator and mocks share the other core
@@ -48,7 +49,7 @@ start_caravan() {
   [ -z "${OTEL:-}" ] || otel=(-Dcaravan.otel.endpoint="http://127.0.0.1:$MOCK_PORT")
   CARAVAN_API_KEY="$KEY" start_bg caravan "$GW_CPUS" timeout -k 5 7200 java ${CARAVAN_JAVA_OPTS:-} "${otel[@]}" \
     -Dcaravan.ledger.durability="$LEDGER_DURABILITY" -Dcaravan.api.host=127.0.0.1 -Dcaravan.api.port="$CARAVAN_PORT" -Dcaravan.admin.port=$((CARAVAN_PORT + 1)) \
-    -Dcaravan.config.dir="$BENCH/config" -Dcaravan.data.dir="$DATA_DIR" -jar "$JAR"
+    -Dcaravan.config.dir="${CONFIG_DIR:-$BENCH/config}" -Dcaravan.data.dir="$DATA_DIR" -jar "$JAR"
   wait_http "http://127.0.0.1:$CARAVAN_PORT/health" 60 || die "Caravan did not start (see $LOG_DIR/caravan.log)"
 }
 start_caravan

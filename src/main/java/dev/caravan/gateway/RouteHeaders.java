@@ -15,7 +15,12 @@ public final class RouteHeaders {
     /** Per-attempt bound (ms) a deployment sets for the provider call; providers use min(own timeout, this). */
     public static final String TIMEOUT_MS = "CaravanTimeoutMs";
 
-    /** Routing facts set by requestFacts for route.chat's content-based router. */
+    /**
+     * Routing facts set by requestFacts for route.chat's content-based router. The model asked for is a header
+     * too: {@code ${header.CaravanModelAsked}} is a map lookup, where {@code ${body.model}} is an OGNL call through
+     * Camel's bean language (~15 times the time and ~3.6 KB of garbage per test).
+     */
+    public static final String MODEL_ASKED = "CaravanModelAsked";
     public static final String TASK = "CaravanTask";
     public static final String PROMPT_TOKENS = "CaravanPromptTokens";
     public static final String TENANT = "CaravanTenant";

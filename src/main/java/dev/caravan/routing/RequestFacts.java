@@ -11,9 +11,9 @@ import dev.caravan.gateway.ChatCall;
 import dev.caravan.gateway.RouteHeaders;
 
 /**
- * Puts what routing decides on into headers for {@code route.chat}'s content-based router: the task
- * ({@code metadata.task} or {@code x-caravan-task}), an estimate of the prompt's tokens, tenant and key, whether
- * the request has images or tools, whether it streams. Also starts the whole-request deadline.
+ * Puts what routing decides on into headers for {@code route.chat}'s content-based router: the model asked for,
+ * the task ({@code metadata.task} or {@code x-caravan-task}), an estimate of the prompt's tokens, tenant and key,
+ * whether the request has images or tools, whether it streams. Also starts the whole-request deadline.
  */
 public final class RequestFacts implements Processor {
 
@@ -32,6 +32,10 @@ public final class RequestFacts implements Processor {
         call.deadlineNanos(call.startNanos() + TimeUnit.MILLISECONDS.toNanos(deadlineMillis));
         JsonNode raw = call.raw();
         Message m = exchange.getMessage();
+        String asked = call.request() != null ? call.request().model() : raw.path("model").textValue();
+        if (asked != null) {
+            m.setHeader(RouteHeaders.MODEL_ASKED, asked);
+        }
         String task = call.clientHeader("x-caravan-task");
         if (task == null && raw.path("metadata").path("task").isTextual()) {
             task = raw.path("metadata").path("task").asText();

@@ -110,6 +110,9 @@ public final class RoutingFile implements AutoCloseable {
         Exchange ex = new DefaultExchange(camel);
         ex.getMessage().setBody(Json.MAPPER.convertValue(Map.of("model", c.model() == null ? "" : c.model(),
                 "messages", List.of()), ChatRequest.class));
+        if (c.model() != null) {
+            ex.getMessage().setHeader(RouteHeaders.MODEL_ASKED, c.model());
+        }
         ex.getMessage().setHeader(RouteHeaders.PROMPT_TOKENS, c.promptTokens());
         ex.getMessage().setHeader(RouteHeaders.TENANT, c.tenant());
         ex.getMessage().setHeader(RouteHeaders.KEY_ID, c.keyId());

@@ -110,19 +110,19 @@ class ReplayCommandTest {
                   steps:
                     - choice:
                         when:
-                          - simple: "${body.model} == 'caravan/split'"
+                          - simple: "${header.CaravanModelAsked} == 'caravan/split'"
                             steps:
                               - to: direct:chain.split
                           - simple: "${body.model} == 'caravan/economy'"
                             steps:
                               - to: direct:chain.economy
-                          - simple: "${body.model} == 'caravan/safe' && ${header.CaravanPromptTokens} > 1000"
+                          - simple: "${header.CaravanModelAsked} == 'caravan/safe' && ${header.CaravanPromptTokens} > 1000"
                             steps:
                               - to: direct:chain.safe
                           - simple: "${body.model} == 'caravan/safe'"
                             steps:
                               - to: direct:shadowed.s
-                          - simple: "${body.model} == 'caravan/tenant' && ${header.CaravanTenant} == 'beta'"
+                          - simple: "${header.CaravanModelAsked} == 'caravan/tenant' && ${header.CaravanTenant} == 'beta'"
                             steps:
                               - to: direct:deployment.b
                         otherwise:

@@ -61,7 +61,7 @@ class EmbeddingsRouteTest extends MoneyTestSupport {
                       steps:
                         - choice:
                             when:
-                              - simple: "${header.CaravanEndpoint} == 'embeddings' && ${body.model} == 'caravan/embed'"
+                              - simple: "${header.CaravanEndpoint} == 'embeddings' && ${header.CaravanModelAsked} == 'caravan/embed'"
                                 steps:
                                   - to: direct:chain.embed
                             otherwise:

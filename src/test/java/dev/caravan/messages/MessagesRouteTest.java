@@ -59,7 +59,7 @@ class MessagesRouteTest extends MoneyTestSupport {
                       steps:
                         - choice:
                             when:
-                              - simple: "${header.CaravanEndpoint} == 'messages' && ${body.model} == 'caravan/code'"
+                              - simple: "${header.CaravanEndpoint} == 'messages' && ${header.CaravanModelAsked} == 'caravan/code'"
                                 steps:
                                   - to: direct:chain.messages
                             otherwise:

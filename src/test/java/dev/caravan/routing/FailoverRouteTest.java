@@ -60,7 +60,7 @@ class FailoverRouteTest extends GatewayTestSupport {
                       steps:
                         - choice:
                             when:
-                              - simple: "${body.model} startsWith 'chain/'"
+                              - simple: "${header.CaravanModelAsked} startsWith 'chain/'"
                                 steps:
                                   - toD: "direct:chain.${body.model.substring(6)}"
                             otherwise:
