@@ -15,6 +15,8 @@ public final class SseCodec {
     public static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA_NAME = "data".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT_NAME = "event".getBytes(StandardCharsets.US_ASCII);
 
     private SseCodec() {
     }
@@ -27,6 +29,11 @@ public final class SseCodec {
         out[out.length - 2] = '\n';
         out[out.length - 1] = '\n';
         return out;
+    }
+
+    /** {@code data: <json>\n\n} of JSON text (one line: no line breaks in it). */
+    public static byte[] data(String json) {
+        return ("data: " + json + "\n\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** {@code event: <name>\ndata: <json>\n\n} (Anthropic framing). */
@@ -54,7 +61,9 @@ public final class SseCodec {
         private int len;
         private boolean lastWasCr;
         private String eventName;
-        private StringBuilder data;
+        /** The first data line; {@code more} holds all of them once there is a second. */
+        private String data;
+        private StringBuilder more;
 
         public Reader(Consumer<SseEvent> sink) {
             this.sink = sink;
@@ -112,40 +121,39 @@ public final class SseCodec {
                     break;
                 }
             }
-            String field;
-            String value;
-            if (colon < 0) {
-                field = new String(line, 0, len, StandardCharsets.UTF_8);
-                value = "";
-            } else {
-                field = new String(line, 0, colon, StandardCharsets.UTF_8);
-                int start = colon + 1;
-                if (start < len && line[start] == ' ') {
-                    start++;
-                }
-                value = new String(line, start, len - start, StandardCharsets.UTF_8);
+            int nameLen = colon < 0 ? len : colon;
+            boolean isData = is(DATA_NAME, nameLen);
+            if (!isData && !is(EVENT_NAME, nameLen)) {
+                len = 0; // id, retry and unknown fields are not used by any provider Caravan speaks to
+                return;
             }
+            int start = colon < 0 ? len : colon + 1;
+            if (start < len && line[start] == ' ') {
+                start++;
+            }
+            String value = new String(line, start, len - start, StandardCharsets.UTF_8);
             len = 0;
-            switch (field) {
-                case "data" -> {
-                    if (data == null) {
-                        data = new StringBuilder(value.length());
-                    } else {
-                        data.append('\n');
-                    }
-                    data.append(value);
+            if (!isData) {
+                eventName = value;
+            } else if (data == null) {
+                data = value;
+            } else {
+                if (more == null) {
+                    more = new StringBuilder(data);
                 }
-                case "event" -> eventName = value;
-                default -> {
-                    // id, retry and unknown fields are not used by any provider Caravan speaks to
-                }
+                more.append('\n').append(value);
             }
+        }
+
+        private boolean is(byte[] name, int n) {
+            return n == name.length && Arrays.equals(line, 0, n, name, 0, n);
         }
 
         private void dispatch() {
             if (data != null || eventName != null) {
-                SseEvent ev = new SseEvent(eventName, data == null ? "" : data.toString());
+                SseEvent ev = new SseEvent(eventName, more != null ? more.toString() : data == null ? "" : data);
                 data = null;
+                more = null;
                 eventName = null;
                 sink.accept(ev);
             }

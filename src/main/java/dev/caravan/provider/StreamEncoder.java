@@ -49,12 +49,39 @@ public interface StreamEncoder {
     record Verbatim(byte[] bytes) {
     }
 
+    /**
+     * An OpenAI {@code chat.completion.chunk} as the provider's JSON text, which its translator found needs no
+     * change (no usage, finish reason, tool call or error in it). An encoder that {@link #takesRawChunks} writes the
+     * text as it is; any other gets {@link #tree} from the session.
+     */
+    record RawChunk(String json) {
+        public com.fasterxml.jackson.databind.node.ObjectNode tree() {
+            try {
+                return (com.fasterxml.jackson.databind.node.ObjectNode) Json.REPLIES.readTree(json);
+            } catch (Exception e) {
+                throw new IllegalStateException("a raw chunk that is not a JSON object", e);
+            }
+        }
+    }
+
+    /** Whether {@link #chunk} takes a {@link RawChunk} as it is (false: the session hands over its tree). */
+    default boolean takesRawChunks() {
+        return false;
+    }
+
     /** OpenAI Chat Completions: {@code data: <chunk>}, the usage chunk when asked for, {@code data: [DONE]}. */
     static StreamEncoder chat(boolean includeUsage) {
         return new StreamEncoder() {
             @Override
+            public boolean takesRawChunks() {
+                return true;
+            }
+
+            @Override
             public void chunk(Object chunk, Consumer<byte[]> out) {
-                out.accept(chunk instanceof Verbatim v ? v.bytes() : SseCodec.data(json(chunk)));
+                out.accept(chunk instanceof Verbatim v ? v.bytes()
+                        : chunk instanceof RawChunk r ? SseCodec.data(r.json())
+                        : SseCodec.data(json(chunk)));
             }
 
             @Override

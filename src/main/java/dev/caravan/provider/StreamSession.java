@@ -285,6 +285,9 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
         if (ended) {
             return;
         }
+        if (chunk instanceof StreamEncoder.RawChunk raw && !encoder.takesRawChunks()) {
+            chunk = raw.tree();
+        }
         try {
             if (chunks++ == 0) {
                 firstChunkNanos = System.nanoTime();

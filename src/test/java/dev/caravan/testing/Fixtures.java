@@ -26,6 +26,7 @@ import dev.caravan.provider.ChunkSink;
 import dev.caravan.provider.SseCodec;
 import dev.caravan.provider.SseEvent;
 import dev.caravan.provider.StreamDecoder;
+import dev.caravan.provider.StreamEncoder;
 import dev.caravan.provider.StreamTranslator;
 import dev.caravan.provider.UpstreamResponse;
 
@@ -256,9 +257,11 @@ public final class Fixtures {
             }
         }
 
+        /** Each chunk as the client gets it: through the Chat Completions encoder (raw chunks as they are). */
         @Override
         public void chunk(Object chunk) {
-            events.add(new Ev(null, normal(Json.MAPPER.valueToTree(chunk))));
+            StreamEncoder.chat(false).chunk(chunk, bytes -> events.addAll(events(
+                    new String(bytes, StandardCharsets.UTF_8))));
         }
 
         @Override
