@@ -26,6 +26,28 @@ class DatabaseSchemaVersionTest {
     }
 
     @Test
+    void theLatestMigrationKnownInCodeIsTheLatestFile() throws IOException {
+        assertThat(Integer.toString(Database.LATEST_MIGRATION)).isEqualTo(latestMigration());
+    }
+
+    /** A database one migration behind is brought up to date (the shortcut for a current schema does not apply). */
+    @Test
+    void aDatabaseBehindIsMigrated(@TempDir Path dir) throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("caravan").toAbsolutePath();
+        String previous = Integer.toString(Integer.parseInt(latestMigration()) - 1);
+        org.flywaydb.core.Flyway.configure().dataSource(url, "sa", null).locations("classpath:db/caravan")
+                .table("caravan_schema_history").target(previous).load().migrate();
+        try (Database db = new Database(url, "sa", null, 2);
+                var c = db.connection();
+                var rs = c.createStatement().executeQuery(
+                        "select max(cast(\"version\" as int)) from \"caravan_schema_history\"")) {
+            assertThat(db.schemaVersion()).isEqualTo(latestMigration());
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(Integer.parseInt(latestMigration()));
+        }
+    }
+
+    @Test
     void aNewAndAnExistingDatabaseReportTheLatestVersion(@TempDir Path dir) throws IOException {
         String url = "jdbc:h2:file:" + dir.resolve("caravan").toAbsolutePath();
         String latest = latestMigration();
