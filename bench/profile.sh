@@ -6,8 +6,8 @@
 #   WARMUP=40 DURATION=20 CONNS=32 TOP=25 bench/profile.sh
 #   KEEP=/tmp/caravan.jfr bench/profile.sh      # keep the recording (open it in JDK Mission Control)
 #
-# The gateway is started like bench/run.sh starts it (pinned to CPU $GW_CPUS, bench/config or $CONFIG_DIR, async ledger),
-# warmed up with WARMUP seconds of load without recording, then recorded for DURATION seconds of the same load:
+# The gateway is started like bench/run.sh starts it (pinned to CPU $GW_CPUS, bench/config or $CONFIG_DIR, async
+# ledger), warmed up with WARMUP seconds of load without recording, then recorded for DURATION seconds of the same load:
 # jdk.ExecutionSample every 2 ms and jdk.ObjectAllocationSample at 2,000/s (their weights add up to the bytes
 # allocated; each thread's first sample is left out, as it carries what the thread allocated before the recording),
 # and jdk.ThreadAllocationStatistics at both ends of the recording for the exact bytes per request. Printed: requests served, allocated bytes per request by the allocating frame (first frame in
