@@ -46,15 +46,25 @@ class CaravanKameletTest extends CamelTestSupport {
                 from:
                   uri: direct:route.chat
                   steps:
-                    - process:
-                        ref: modelRouter
-                    - loadBalance:
-                        failoverLoadBalancer:
-                          exception:
-                            - dev.caravan.error.ProviderUnavailable
-                        steps:
-                          - to: direct:provider.openai.chat
-                          - to: direct:provider.groq.chat
+                    - choice:
+                        when:
+                          # a logical model name, decided on the same header as on the API
+                          - simple: "${header.CaravanModelAsked} == 'house/fast' && ${header.CaravanTenant} == 'ops'"
+                            steps:
+                              - setHeader: { name: CaravanProvider, constant: groq }
+                              - setHeader: { name: CaravanModel, constant: llama-3.1-8b-instant }
+                              - to: direct:provider.groq.chat
+                        otherwise:
+                          steps:
+                            - process:
+                                ref: modelRouter
+                            - loadBalance:
+                                failoverLoadBalancer:
+                                  exception:
+                                    - dev.caravan.error.ProviderUnavailable
+                                steps:
+                                  - to: direct:provider.openai.chat
+                                  - to: direct:provider.groq.chat
             """;
 
     @BeforeAll
@@ -97,6 +107,8 @@ class CaravanKameletTest extends CamelTestSupport {
                                 + "&temperature=0.3&keyId=host-app");
                 from("direct:ask-json")
                         .to("kamelet:caravan-chat-action?model=openai/gpt-4o-mini&output=json");
+                from("direct:ask-house")
+                        .to("kamelet:caravan-chat-action?model=house/fast&tenant=ops");
             }
         };
     }
@@ -122,6 +134,17 @@ class CaravanKameletTest extends CamelTestSupport {
         assertThat(sent.at("/messages/0/content").asText()).isEqualTo("Be brief.");
         assertThat(sent.at("/messages/1/content").asText()).isEqualTo("Say hello");
         assertThat(sent.has("stream")).isFalse();
+    }
+
+    /** The router sees the facts it sees on the API: the model asked for and the tenant, as headers. */
+    @Test
+    void theRouterDecidesOnTheSameHeadersAsOnTheApi() {
+        stub.always((req, reply) -> reply.json(200, ANSWER));
+        assertThat(template.requestBody("direct:ask-house", "Say hello", String.class))
+                .isEqualTo("Hello from the stub");
+        StubUpstream.Recorded up = stub.lastRequest();
+        assertThat(up.path()).isEqualTo("/groq/chat/completions");
+        assertThat(json(up.body()).get("model").asText()).isEqualTo("llama-3.1-8b-instant");
     }
 
     @Test
