@@ -14,6 +14,8 @@ import dev.caravan.gateway.ChatCall;
  */
 public final class UpstreamCall extends AsyncProcessorSupport {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UpstreamCall.class);
+
     private final UpstreamClient client;
     private volatile dev.caravan.ops.otel.GatewayTracer tracer;
 
@@ -45,15 +47,34 @@ public final class UpstreamCall extends AsyncProcessorSupport {
                 : client.send(req, loop);
         f.whenComplete((result, err) -> {
             if (span != null) {
-                span.finished(result, UpstreamClient.unwrap(err));
+                try {
+                    span.finished(result, UpstreamClient.unwrap(err));
+                } catch (RuntimeException e) {
+                    LOG.warn("recording the upstream span failed: {}", e.toString());
+                }
             }
             if (err != null) {
                 exchange.setException(UpstreamClient.unwrap(err));
             } else {
                 exchange.getMessage().setBody(result);
             }
-            callback.done(false);
+            continueExchange(exchange, callback);
         });
         return false;
+    }
+
+    /**
+     * Hands the exchange back to Camel, which runs the rest of the route on this thread. The future this runs in
+     * would swallow anything thrown there, leaving the exchange in flight with no trace: it is logged instead.
+     */
+    static void continueExchange(Exchange exchange, AsyncCallback callback) {
+        try {
+            callback.done(false);
+        } catch (RuntimeException | Error e) {
+            ChatCall call = exchange.getProperty(ChatCall.PROPERTY, ChatCall.class);
+            LOG.error("request {}: the route failed to continue after the upstream reply and did not finish",
+                    call != null ? call.requestId() : exchange.getExchangeId(), e);
+            throw e;
+        }
     }
 }
