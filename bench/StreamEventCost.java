@@ -56,6 +56,11 @@ public class StreamEventCost {
             Usage usage;
 
             @Override
+            public boolean takesRawChunks() {
+                return enc.takesRawChunks();
+            }
+
+            @Override
             public void meta(String id, long created, String model) {
                 if (this.id == null) {
                     this.id = id;

@@ -9,8 +9,19 @@ public interface ChunkSink {
     /** The id, created and model every chunk of this stream carries (used for the usage chunk). */
     void meta(String id, long created, String model);
 
-    /** One OpenAI {@code chat.completion.chunk} (a record or a JSON tree). */
+    /**
+     * One OpenAI {@code chat.completion.chunk}: a record, a JSON tree, or, when {@link #takesRawChunks}, a
+     * {@link StreamEncoder.RawChunk}.
+     */
     void chunk(Object chunk);
+
+    /**
+     * Whether {@link #chunk} may be handed a chunk as the provider's text ({@link StreamEncoder.RawChunk}); a sink
+     * that reads chunks gets them as trees (and the translator then skips its pass-through check).
+     */
+    default boolean takesRawChunks() {
+        return false;
+    }
 
     /** The stream's usage so far (cumulative: the last call wins). */
     void usage(Usage usage);

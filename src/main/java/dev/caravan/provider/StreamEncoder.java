@@ -51,20 +51,13 @@ public interface StreamEncoder {
 
     /**
      * An OpenAI {@code chat.completion.chunk} as the provider's JSON text, which its translator found needs no
-     * change (no usage, finish reason, tool call or error in it). An encoder that {@link #takesRawChunks} writes the
-     * text as it is; any other gets {@link #tree} from the session.
+     * change (no usage, finish reason, tool call or error in it). Only an encoder that {@link #takesRawChunks} is
+     * given one; it writes the text as it is.
      */
     record RawChunk(String json) {
-        public com.fasterxml.jackson.databind.node.ObjectNode tree() {
-            try {
-                return (com.fasterxml.jackson.databind.node.ObjectNode) Json.REPLIES.readTree(json);
-            } catch (Exception e) {
-                throw new IllegalStateException("a raw chunk that is not a JSON object", e);
-            }
-        }
     }
 
-    /** Whether {@link #chunk} takes a {@link RawChunk} as it is (false: the session hands over its tree). */
+    /** Whether {@link #chunk} takes a {@link RawChunk} (false: every chunk comes as a record or a tree). */
     default boolean takesRawChunks() {
         return false;
     }

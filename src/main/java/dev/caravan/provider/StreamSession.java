@@ -281,12 +281,14 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
     }
 
     @Override
+    public boolean takesRawChunks() {
+        return encoder.takesRawChunks();
+    }
+
+    @Override
     public void chunk(Object chunk) {
         if (ended) {
             return;
-        }
-        if (chunk instanceof StreamEncoder.RawChunk raw && !encoder.takesRawChunks()) {
-            chunk = raw.tree();
         }
         try {
             if (chunks++ == 0) {

@@ -46,15 +46,16 @@ public final class UpstreamCall extends AsyncProcessorSupport {
                         call == null ? null : call.usageDecorator(), loop)
                 : client.send(req, loop);
         f.whenComplete((result, err) -> {
+            Throwable cause = UpstreamClient.unwrap(err);
             if (span != null) {
                 try {
-                    span.finished(result, UpstreamClient.unwrap(err));
+                    span.finished(result, cause);
                 } catch (RuntimeException e) {
                     LOG.warn("recording the upstream span failed: {}", e.toString());
                 }
             }
-            if (err != null) {
-                exchange.setException(UpstreamClient.unwrap(err));
+            if (cause != null) {
+                exchange.setException(cause);
             } else {
                 exchange.getMessage().setBody(result);
             }

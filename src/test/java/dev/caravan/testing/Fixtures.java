@@ -257,6 +257,12 @@ public final class Fixtures {
             }
         }
 
+        /** The Chat Completions encoder below takes chunks as the provider's text. */
+        @Override
+        public boolean takesRawChunks() {
+            return true;
+        }
+
         /** Each chunk as the client gets it: through the Chat Completions encoder (raw chunks as they are). */
         @Override
         public void chunk(Object chunk) {

@@ -54,7 +54,7 @@ public final class OpenAiStreamTranslator implements StreamTranslator {
             out.done();
             return;
         }
-        if (event.event() == null && data.indexOf('\n') < 0 && passThrough(data, out)) {
+        if (out.takesRawChunks() && event.event() == null && data.indexOf('\n') < 0 && passThrough(data, out)) {
             return;
         }
         JsonNode root = Json.REPLIES.readTree(data);

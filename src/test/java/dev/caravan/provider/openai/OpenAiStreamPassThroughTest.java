@@ -32,6 +32,11 @@ class OpenAiStreamPassThroughTest {
     final List<String> meta = new ArrayList<>();
     final ChunkSink sink = new ChunkSink() {
         @Override
+        public boolean takesRawChunks() {
+            return true;
+        }
+
+        @Override
         public void meta(String id, long created, String model) {
             meta.add(id + "/" + created + "/" + model);
         }
@@ -112,9 +117,38 @@ class OpenAiStreamPassThroughTest {
         assertThat(chunks.get(1)).isInstanceOf(ObjectNode.class);
     }
 
+    /** A sink whose encoder reads chunks (guardrails, the Messages/Responses encoders, tracing) gets trees. */
     @Test
-    void anEncoderThatReadsChunksGetsTheTree() {
-        StreamEncoder.RawChunk raw = new StreamEncoder.RawChunk(DELTA);
-        assertThat(raw.tree().at("/choices/0/delta/content").asText()).isEqualTo(" café \"x\"");
+    void aSinkThatReadsChunksGetsTheTree() throws Exception {
+        List<Object> got = new ArrayList<>();
+        ChunkSink reading = new ChunkSink() {
+            @Override
+            public void meta(String id, long created, String model) {
+            }
+
+            @Override
+            public void chunk(Object chunk) {
+                got.add(chunk);
+            }
+
+            @Override
+            public void usage(Usage usage) {
+            }
+
+            @Override
+            public void finished() {
+            }
+
+            @Override
+            public void done() {
+            }
+
+            @Override
+            public void error(int status, ErrorMapper.UpstreamError error) {
+            }
+        };
+        translator().onEvent(new SseEvent(null, DELTA), reading);
+        assertThat(got).hasSize(1).first().isInstanceOf(ObjectNode.class);
+        assertThat(((ObjectNode) got.get(0)).at("/choices/0/delta/content").asText()).isEqualTo(" café \"x\"");
     }
 }
