@@ -1,8 +1,11 @@
 package dev.caravan.gateway;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,95 +50,140 @@ public final class AccessLog implements CallListener {
         if (!LOG.isInfoEnabled()) {
             return;
         }
-        LOG.info(line(call, o).toString());
+        LOG.info(line(call, o));
     }
 
-    ObjectNode line(ChatCall call, CallOutcome o) {
-        ObjectNode line = Json.NODES.objectNode();
-        line.put("ts", Instant.now().toString());
-        line.put("request_id", call.requestId());
-        line.put("endpoint", call.endpoint());
-        if (call.principal() != null) {
-            line.put("key_id", call.principal().keyId());
-            line.put("tenant", call.principal().tenant());
-        }
-        if (call.request() != null) {
-            line.put("model", call.request().model());
-        }
-        if (call.provider() != null) {
-            line.put("provider", call.provider());
-        }
-        String deployment = CallFacts.deployment(call);
-        if (deployment != null) {
-            line.put("deployment", deployment);
-        }
-        line.put("attempts", CallFacts.attempts(call));
-        if (!call.attempts().isEmpty()) {
-            var trace = line.putArray("trace");
-            synchronized (call.attempts()) {
-                for (Attempt a : call.attempts()) {
-                    trace.addObject().put("deployment", a.deployment()).put("outcome", a.outcome())
-                            .put("ms", a.millis());
-                }
+    /** The line's JSON, written field by field (no tree, no second pass). */
+    String line(ChatCall call, CallOutcome o) {
+        StringWriter text = new StringWriter(512);
+        try (JsonGenerator line = Json.MAPPER.getFactory().createGenerator(text)) {
+            line.writeStartObject();
+            line.writeStringField("ts", timestamp(Instant.now()));
+            line.writeStringField("request_id", call.requestId());
+            line.writeStringField("endpoint", call.endpoint());
+            if (call.principal() != null) {
+                line.writeStringField("key_id", call.principal().keyId());
+                line.writeStringField("tenant", call.principal().tenant());
             }
+            if (call.request() != null) {
+                line.writeStringField("model", call.request().model());
+            }
+            if (call.provider() != null) {
+                line.writeStringField("provider", call.provider());
+            }
+            String deployment = CallFacts.deployment(call);
+            if (deployment != null) {
+                line.writeStringField("deployment", deployment);
+            }
+            line.writeNumberField("attempts", CallFacts.attempts(call));
+            if (!call.attempts().isEmpty()) {
+                line.writeArrayFieldStart("trace");
+                synchronized (call.attempts()) {
+                    for (Attempt a : call.attempts()) {
+                        line.writeStartObject();
+                        line.writeStringField("deployment", a.deployment());
+                        line.writeStringField("outcome", a.outcome());
+                        line.writeNumberField("ms", a.millis());
+                        line.writeEndObject();
+                    }
+                }
+                line.writeEndArray();
+            }
+            line.writeNumberField("status", o.status());
+            line.writeBooleanField("stream", o.stream());
+            line.writeStringField("result", o.result());
+            usage(line, CallFacts.usage(call, o));
+            Double cost = CallFacts.cost(call, o);
+            if (cost != null) {
+                line.writeNumberField("cost_usd", cost);
+            }
+            timing(line, call, o);
+            if (o.errorCode() != null) {
+                line.writeStringField("error", o.errorCode());
+            }
+            dev.caravan.guardrail.GuardrailTrace guardrails =
+                    call.attachment(dev.caravan.guardrail.GuardrailTrace.class);
+            if (guardrails != null) {
+                line.writeStringField("guardrails", guardrails.toString());
+            }
+            if (bodies.logBodies(call.principal())) {
+                bodies(line, call);
+            }
+            line.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
         }
-        line.put("status", o.status());
-        line.put("stream", o.stream());
-        line.put("result", o.result());
-        usage(line, CallFacts.usage(call, o));
-        Double cost = CallFacts.cost(call, o);
-        if (cost != null) {
-            line.put("cost_usd", cost);
-        }
-        timing(line, call, o);
-        if (o.errorCode() != null) {
-            line.put("error", o.errorCode());
-        }
-        dev.caravan.guardrail.GuardrailTrace guardrails = call.attachment(dev.caravan.guardrail.GuardrailTrace.class);
-        if (guardrails != null) {
-            line.put("guardrails", guardrails.toString());
-        }
-        if (bodies.logBodies(call.principal())) {
-            bodies(line, call);
-        }
-        return line;
+        return text.toString();
     }
 
-    private static void usage(ObjectNode line, Usage u) {
+    private static void usage(JsonGenerator line, Usage u) throws IOException {
         if (u == null) {
             return;
         }
-        line.put("prompt_tokens", u.prompt());
-        line.put("completion_tokens", u.completion());
+        line.writeNumberField("prompt_tokens", u.prompt());
+        line.writeNumberField("completion_tokens", u.completion());
         if (u.cached() > 0) {
-            line.put("cached_tokens", u.cached());
+            line.writeNumberField("cached_tokens", u.cached());
         }
         if (u.cacheWrite() > 0) {
-            line.put("cache_write_tokens", u.cacheWrite());
+            line.writeNumberField("cache_write_tokens", u.cacheWrite());
         }
         if (u.reasoning() > 0) {
-            line.put("reasoning_tokens", u.reasoning());
+            line.writeNumberField("reasoning_tokens", u.reasoning());
         }
     }
 
-    private static void timing(ObjectNode line, ChatCall call, CallOutcome o) {
+    private static void timing(JsonGenerator line, ChatCall call, CallOutcome o) throws IOException {
         if (o.stream()) {
-            line.put("chunks", o.chunks());
+            line.writeNumberField("chunks", o.chunks());
             if (o.firstChunkNanos() > 0) {
-                line.put("ttft_ms", millis(o.firstChunkNanos() - call.startNanos()));
+                line.writeNumberField("ttft_ms", millis(o.firstChunkNanos() - call.startNanos()));
             }
         }
-        line.put("latency_ms", millis(o.endNanos() - call.startNanos()));
+        line.writeNumberField("latency_ms", millis(o.endNanos() - call.startNanos()));
     }
 
-    private void bodies(ObjectNode line, ChatCall call) {
+    private void bodies(JsonGenerator line, ChatCall call) throws IOException {
         if (call.raw() != null) {
-            line.set("request_body", redactor.redact(call.raw()));
+            line.writeFieldName("request_body");
+            line.writeTree(redactor.redact(call.raw()));
         }
         if (call.response() != null) {
-            line.set("response_body", redactor.redact(call.response()));
+            line.writeFieldName("response_body");
+            line.writeTree(redactor.redact(call.response()));
         }
     }
+
+    /**
+     * {@code t.toString()} (ISO-8601, UTC, the fraction in groups of three digits, none when zero), with the date
+     * and time of day formatted once per second: {@code Instant.toString} goes through a {@code DateTimeFormatter}
+     * for every line.
+     */
+    static String timestamp(Instant t) {
+        Second s = second;
+        if (s.epochSecond != t.getEpochSecond()) {
+            s = new Second(t.getEpochSecond(), Instant.ofEpochSecond(t.getEpochSecond()).toString());
+            second = s;
+        }
+        int nanos = t.getNano();
+        if (nanos == 0) {
+            return s.text;
+        }
+        StringBuilder b = new StringBuilder(30).append(s.text, 0, s.text.length() - 1).append('.');
+        int digits = nanos % 1_000_000 == 0 ? 3 : nanos % 1_000 == 0 ? 6 : 9;
+        int value = digits == 3 ? nanos / 1_000_000 : digits == 6 ? nanos / 1_000 : nanos;
+        String v = Integer.toString(value);
+        for (int i = v.length(); i < digits; i++) {
+            b.append('0');
+        }
+        return b.append(v).append('Z').toString();
+    }
+
+    /** A whole second as {@code Instant.toString} writes it ({@code 2026-12-06T23:29:35Z}). */
+    private record Second(long epochSecond, String text) {
+    }
+
+    private static volatile Second second = new Second(Long.MIN_VALUE, "");
 
     private static double millis(long nanos) {
         return Math.round(nanos / 10_000.0) / 100.0;

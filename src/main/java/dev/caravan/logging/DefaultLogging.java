@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -24,8 +23,8 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * {@code DefaultLoggingTest}), without logback's XML configurator, which loads ~400 classes of its own and the
  * JDK's XML parser on the start-up path. Plain text lines on stdout with every message and stack trace scrubbed of
  * secrets ({@code %scrubbedMsg}, {@code %scrubbedEx}); the JSON access lines of logger {@code caravan.access}
- * through an async appender that never blocks, at the level {@code CARAVAN_ACCESS_LOG_LEVEL} (system property or
- * environment; default INFO, OFF turns it off).
+ * written in batches by their own thread ({@link BatchingConsoleAppender}, never blocks the request), at the level
+ * {@code CARAVAN_ACCESS_LOG_LEVEL} (system property or environment; default INFO, OFF turns it off).
  *
  * <p>A configuration of one's own still wins: with {@code -Dlogback.configurationFile=...}, or a
  * {@code logback-test.xml} / {@code logback.xml} on the class path, this configurator steps aside and logback
@@ -46,11 +45,10 @@ public class DefaultLogging extends ContextAwareBase implements Configurator {
         registerConverters(ctx);
         Appender<ILoggingEvent> stdout = console(ctx, "STDOUT", LINE);
 
-        AsyncAppender access = new AsyncAppender();
+        BatchingConsoleAppender access = new BatchingConsoleAppender();
         access.setContext(ctx);
-        access.setName("ASYNC_ACCESS");
-        access.setNeverBlock(true);
-        access.addAppender(console(ctx, "ACCESS", ACCESS_LINE));
+        access.setName("ACCESS");
+        access.setEncoder(encoder(ctx, ACCESS_LINE));
         access.start();
 
         Logger accessLogger = ctx.getLogger("caravan.access");
@@ -89,13 +87,17 @@ public class DefaultLogging extends ContextAwareBase implements Configurator {
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setContext(ctx);
         console.setName(name);
+        console.setEncoder(encoder(ctx, pattern));
+        console.start();
+        return console;
+    }
+
+    private static PatternLayoutEncoder encoder(LoggerContext ctx, String pattern) {
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(ctx);
         encoder.setPattern(pattern);
         encoder.start();
-        console.setEncoder(encoder);
-        console.start();
-        return console;
+        return encoder;
     }
 
     private static String accessLevel() {

@@ -1,5 +1,6 @@
 package dev.caravan.gateway;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -47,7 +48,7 @@ class AccessLogTest {
     @Test
     void oneLineCarriesIdsRoutingTokensCostAndLatency() throws Exception {
         Secrets.register(SECRET);
-        JsonNode line = new AccessLog().line(call("team-a"), outcome());
+        JsonNode line = Json.MAPPER.readTree(new AccessLog().line(call("team-a"), outcome()));
         assertThat(line.get("request_id").asText()).isEqualTo("req_1");
         assertThat(line.get("key_id").asText()).isEqualTo("team-a");
         assertThat(line.get("tenant").asText()).isEqualTo("acme");
@@ -64,11 +65,23 @@ class AccessLogTest {
         assertThat(line.get("cost_usd").asDouble()).isEqualTo(0.00042);
         assertThat(line.get("latency_ms").asDouble()).isGreaterThanOrEqualTo(12.0);
         assertThat(line.get("stream").asBoolean()).isFalse();
+        assertThat(line.get("result").asText()).isEqualTo("ok");
+        assertThat(Instant.parse(line.get("ts").asText())).isBetween(Instant.now().minusSeconds(60), Instant.now());
+    }
+
+    @Test
+    void theTimestampIsWhatInstantToStringWrites() {
+        for (Instant t : List.of(Instant.parse("2026-12-06T23:29:35Z"), Instant.parse("2026-12-06T23:29:35.100Z"),
+                Instant.parse("2026-12-06T23:29:35.000120Z"), Instant.parse("2026-12-06T23:29:35.000000007Z"),
+                Instant.parse("2026-12-06T23:29:35.439728997Z"), Instant.parse("2026-12-06T23:29:36.999999999Z"),
+                Instant.parse("1999-12-31T23:59:59.5Z"), Instant.now())) {
+            assertThat(AccessLog.timestamp(t)).isEqualTo(t.toString());
+        }
     }
 
     @Test
     void bodiesAreNeverLoggedByDefault() throws Exception {
-        String text = new AccessLog().line(call("team-a"), outcome()).toString();
+        String text = new AccessLog().line(call("team-a"), outcome());
         assertThat(text).doesNotContain("request_body", "response_body", "123-45-6789", "my key");
     }
 
@@ -77,21 +90,21 @@ class AccessLogTest {
         Secrets.register(SECRET);
         AccessLog log = new AccessLog(BodyLogPolicy.forKeys(List.of("team-a")),
                 new Redactor("\\b\\d{3}-\\d{2}-\\d{4}\\b", 4096));
-        JsonNode line = log.line(call("team-a"), outcome());
+        JsonNode line = Json.MAPPER.readTree(log.line(call("team-a"), outcome()));
         assertThat(line.at("/request_body/messages/0/content").asText())
                 .isEqualTo("my key is [redacted], my SSN [redacted]");
         assertThat(line.at("/response_body/choices/0/message/content").asText()).isEqualTo("Noted: [redacted]");
         assertThat(line.toString()).doesNotContain(SECRET, "123-45-6789");
 
         // another key of the same gateway: no bodies
-        assertThat(log.line(call("team-b"), outcome()).has("request_body")).isFalse();
+        assertThat(Json.MAPPER.readTree(log.line(call("team-b"), outcome())).has("request_body")).isFalse();
     }
 
     @Test
     void aKeyStoreCanReplaceThePolicy() throws Exception {
         AccessLog log = new AccessLog();
         log.bodyLogPolicy(p -> "team-b".equals(p.keyId()));
-        assertThat(log.line(call("team-b"), outcome()).has("request_body")).isTrue();
-        assertThat(log.line(call("team-a"), outcome()).has("request_body")).isFalse();
+        assertThat(Json.MAPPER.readTree(log.line(call("team-b"), outcome())).has("request_body")).isTrue();
+        assertThat(Json.MAPPER.readTree(log.line(call("team-a"), outcome())).has("request_body")).isFalse();
     }
 }

@@ -93,12 +93,18 @@ class DefaultLoggingTest {
                 s += " > " + describe(it.next());
             }
         }
+        if (a instanceof BatchingConsoleAppender batching) {
+            s += " queue=" + batching.getQueueSize() + " batchMillis=" + batching.getBatchMillis();
+        }
         return s;
     }
 
     private static String encode(Appender<ILoggingEvent> a, ILoggingEvent e) {
         if (a instanceof AsyncAppender async) {
             return encode(async.iteratorForAppenders().next(), e);
+        }
+        if (a instanceof BatchingConsoleAppender batching) {
+            return new String(batching.getEncoder().encode(e), StandardCharsets.UTF_8);
         }
         @SuppressWarnings("unchecked")
         OutputStreamAppender<ILoggingEvent> out = (OutputStreamAppender<ILoggingEvent>) a;
@@ -109,7 +115,7 @@ class DefaultLoggingTest {
     void theCodeSetsUpWhatTheXmlFileSays() throws Exception {
         assertThat(shape(fromCode())).isEqualTo(shape(fromXml()));
         assertThat(shape(fromCode())).contains("caravan.access level=INFO effective=INFO additive=false "
-                + "[ASYNC_ACCESS:AsyncAppender started=true neverBlock=true");
+                + "[ACCESS:BatchingConsoleAppender started=true queue=8192 batchMillis=20]");
     }
 
     @Test
