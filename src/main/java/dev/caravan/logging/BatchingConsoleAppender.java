@@ -8,6 +8,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -24,8 +25,11 @@ import ch.qos.logback.core.encoder.Encoder;
  * <p>Never blocks the logging thread: when {@code queueSize} events (default 8192) are waiting, new ones are
  * dropped, counted, and reported by a WARN line on this class's logger once the writer catches up. A line is on
  * stdout at most {@code batchMillis} after it was logged while lines keep coming (an idle appender writes the next
- * line at once); {@link #stop()} writes everything still queued. Goes through {@code System.out}, so lines of other
- * appenders on stdout are never cut into.
+ * line at once); {@link #stop()} writes everything still queued. Once the JVM begins to shut down (a signal, the
+ * end of {@code main}), the writer stops waiting between batches and writes each line as it comes, as logback's
+ * {@code AsyncAppender} does, so the lines of the requests finishing during a graceful stop are not left in the
+ * queue when the JVM exits. Goes through {@code System.out}, so lines of other appenders on stdout are never cut
+ * into.
  */
 public class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
@@ -41,7 +45,13 @@ public class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILogging
 
     private BlockingQueue<ILoggingEvent> queue;
     private Thread writer;
+    private Thread shutdownHook;
+    /** Set when the JVM begins to shut down: no more waiting between batches. */
+    private volatile boolean immediate;
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong accepted = new AtomicLong();
+    /** Lines written so far (by the writer, or by stop() once the writer has ended). */
+    private final AtomicLong written = new AtomicLong();
     private final Bytes buffer = new Bytes();
 
     public Encoder<ILoggingEvent> getEncoder() {
@@ -84,8 +94,25 @@ public class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILogging
         queue = new ArrayBlockingQueue<>(queueSize);
         writer = new Thread(this::run, "caravan-log-writer-" + name);
         writer.setDaemon(true);
+        shutdownHook = new Thread(this::shutdownBegan, "caravan-log-writer-" + name + "-shutdown");
         super.start();
         writer.start();
+        try {
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            immediate = true; // already shutting down
+        }
+    }
+
+    /** The JVM is shutting down: write each line as it comes, and what is queued now before the hook returns. */
+    void shutdownBegan() {
+        immediate = true;
+        LockSupport.unpark(writer);
+        long target = accepted.get();
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_WAIT_MILLIS);
+        while (written.get() < target && writer.isAlive() && System.nanoTime() < until) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
     }
 
     @Override
@@ -94,6 +121,11 @@ public class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILogging
             return;
         }
         super.stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // stopped from within the shutdown: the hook runs or has run
+        }
         writer.interrupt();
         try {
             writer.join(STOP_WAIT_MILLIS);
@@ -113,13 +145,15 @@ public class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILogging
     @Override
     protected void append(ILoggingEvent event) {
         event.prepareForDeferredProcessing();
-        if (!queue.offer(event)) {
+        if (queue.offer(event)) {
+            accepted.incrementAndGet();
+        } else {
             dropped.incrementAndGet();
         }
     }
 
     /**
-     * The writer: waits for an event, writes what is queued, then sleeps {@code batchMillis}, so that while events
+     * The writer: waits for an event, writes what is queued, then waits {@code batchMillis}, so that while events
      * keep coming it wakes once per interval however many arrive, and the loggers' offers wake nobody.
      */
     private void run() {
@@ -130,8 +164,9 @@ public class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILogging
                 queue.drainTo(batch);
                 write(batch);
                 batch.clear();
-                if (batchMillis > 0) {
-                    TimeUnit.MILLISECONDS.sleep(batchMillis);
+                if (batchMillis > 0 && !immediate) {
+                    // returns early on stop() (interrupt) and at shutdown (unpark)
+                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(batchMillis));
                 }
             }
         } catch (InterruptedException e) {
@@ -151,6 +186,7 @@ public class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILogging
             }
         }
         flush();
+        written.addAndGet(batch.size());
         long lost = dropped.getAndSet(0);
         if (lost > 0 && getContext() instanceof LoggerContext ctx) {
             ctx.getLogger(BatchingConsoleAppender.class).warn(

@@ -156,6 +156,23 @@ class BatchingConsoleAppenderTest {
     }
 
     @Test
+    void onceTheJvmShutsDownLinesAreWrittenAsTheyCome() {
+        start(BatchingConsoleAppender.DEFAULT_QUEUE_SIZE, 60_000);
+        logger.info("a");
+        for (int i = 0; i < 500 && out.text().isEmpty(); i++) {
+            sleep(10);
+        }
+        logger.info("b"); // queued: the writer waits its interval
+        appender.shutdownBegan(); // what the shutdown hook runs
+        assertThat(out.text()).isEqualTo("a\nb\n");
+        logger.info("c"); // a request finishing during the graceful stop
+        for (int i = 0; i < 500 && !out.text().endsWith("c\n"); i++) {
+            sleep(10);
+        }
+        assertThat(out.text()).isEqualTo("a\nb\nc\n");
+    }
+
+    @Test
     void withoutAnEncoderItDoesNotStart() {
         BatchingConsoleAppender a = new BatchingConsoleAppender();
         a.setContext(ctx);
