@@ -18,29 +18,41 @@ class SecretsTest {
             "(sk-[A-Za-z0-9_\\-*.]{8,}|sk_[A-Za-z0-9_\\-]{8,}|AIza[0-9A-Za-z_\\-]{20,}|gsk_[A-Za-z0-9]{8,}"
                     + "|xai-[A-Za-z0-9]{8,}|(?i:bearer)\\s+[A-Za-z0-9_\\-.=]{12,})");
 
+    // key-shaped test values are put together at run time, so that no literal in the source looks like a real key
+    static final String OPENAI = key("sk-", "proj-AbCdEf0123456789");
+    static final String STRIPE_LIKE = key("sk_", "live_0123456789abcdef");
+    static final String GOOGLE = key("AIza", "SyA-0123456789abcdefghijklmnop");
+    static final String GROQ = key("gsk_", "0123456789abcdefABCDEF");
+    static final String XAI = key("xai-", "0123456789abcdef");
+    static final String JWT_START = key("eyJ", "hbGciOiJIUzI1NiJ9.abc");
+
+    static String key(String prefix, String rest) {
+        return prefix + rest;
+    }
+
     static final List<String> TEXTS = List.of(
             "{\"ts\":\"2026-12-06T23:29:35.439Z\",\"request_id\":\"req_f0eb\",\"key_id\":\"default\",\"status\":200}",
-            "upstream said: invalid key sk-proj-AbCdEf0123456789 for this project",
-            "sk_live_0123456789abcdef at the start",
-            "at the end: AIzaSyA-0123456789abcdefghijklmnop",
-            "groq: gsk_0123456789abcdefABCDEF",
-            "xai-0123456789abcdef and more",
-            "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.abc",
+            "upstream said: invalid key " + OPENAI + " for this project",
+            STRIPE_LIKE + " at the start",
+            "at the end: " + GOOGLE,
+            "groq: " + GROQ,
+            XAI + " and more",
+            "Authorization: Bearer " + JWT_START,
             "authorization: BEARER\tabcdefghijklmnopqrstu",
             "bEaReR    0123456789abcdef",
             "a bearer token is expected", // the word alone: nothing to mask
             "sk-short", "sk_", "AIzaShort", "xai-", "bearer", "beare", "",
             "desk-top and task_list and ask-me: no keys here",
-            "the sk-proj key sk-proj-0123456789ab and a Bearer 0123456789abcdef in one line");
+            "the sk-proj key " + key("sk-", "proj-0123456789ab") + " and a Bearer 0123456789abcdef in one line");
 
     @Test
     void keyShapesAreMaskedWhereverTheyStand() {
-        assertThat(Secrets.scrub("invalid key sk-proj-AbCdEf0123456789 for this project"))
+        assertThat(Secrets.scrub("invalid key " + OPENAI + " for this project"))
                 .isEqualTo("invalid key [redacted] for this project");
-        assertThat(Secrets.scrub("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.abc"))
+        assertThat(Secrets.scrub("Authorization: Bearer " + JWT_START))
                 .isEqualTo("Authorization: [redacted]");
         assertThat(Secrets.scrub("bEaReR    0123456789abcdef")).isEqualTo("[redacted]");
-        assertThat(Secrets.scrub("groq: gsk_0123456789abcdefABCDEF")).isEqualTo("groq: [redacted]");
+        assertThat(Secrets.scrub("groq: " + GROQ)).isEqualTo("groq: [redacted]");
     }
 
     @Test
