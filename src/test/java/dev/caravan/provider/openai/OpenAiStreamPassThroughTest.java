@@ -28,12 +28,23 @@ class OpenAiStreamPassThroughTest {
             + "\"delta\":{\"content\":\" caf\\u00e9 \\\"x\\\"\"},\"logprobs\":null,\"finish_reason\":null}],"
             + "\"usage\":null}";
 
-    final List<Object> chunks = new ArrayList<>();
-    final List<String> meta = new ArrayList<>();
-    final ChunkSink sink = new ChunkSink() {
+    final Sink sink = new Sink(true);
+    final List<Object> chunks = sink.chunks;
+    final List<String> meta = sink.meta;
+
+    /** Records what the translator hands over; {@code raw}: whether it takes chunks as the provider's text. */
+    static final class Sink implements ChunkSink {
+        final List<Object> chunks = new ArrayList<>();
+        final List<String> meta = new ArrayList<>();
+        private final boolean raw;
+
+        Sink(boolean raw) {
+            this.raw = raw;
+        }
+
         @Override
         public boolean takesRawChunks() {
-            return true;
+            return raw;
         }
 
         @Override
@@ -62,7 +73,7 @@ class OpenAiStreamPassThroughTest {
         public void error(int status, ErrorMapper.UpstreamError error) {
             chunks.add(error);
         }
-    };
+    }
 
     OpenAiStreamTranslator translator() throws Exception {
         return new OpenAiStreamTranslator(OpenAiCompatibleTranslatorTest.shippedQuirks("openai"));
@@ -120,33 +131,8 @@ class OpenAiStreamPassThroughTest {
     /** A sink whose encoder reads chunks (guardrails, the Messages/Responses encoders, tracing) gets trees. */
     @Test
     void aSinkThatReadsChunksGetsTheTree() throws Exception {
-        List<Object> got = new ArrayList<>();
-        ChunkSink reading = new ChunkSink() {
-            @Override
-            public void meta(String id, long created, String model) {
-            }
-
-            @Override
-            public void chunk(Object chunk) {
-                got.add(chunk);
-            }
-
-            @Override
-            public void usage(Usage usage) {
-            }
-
-            @Override
-            public void finished() {
-            }
-
-            @Override
-            public void done() {
-            }
-
-            @Override
-            public void error(int status, ErrorMapper.UpstreamError error) {
-            }
-        };
+        Sink reading = new Sink(false);
+        List<Object> got = reading.chunks;
         translator().onEvent(new SseEvent(null, DELTA), reading);
         assertThat(got).hasSize(1).first().isInstanceOf(ObjectNode.class);
         assertThat(((ObjectNode) got.get(0)).at("/choices/0/delta/content").asText()).isEqualTo(" café \"x\"");
