@@ -105,14 +105,7 @@ class BatchingConsoleAppenderTest {
     @Test
     void linesQueuedWhileTheWriterIsBusyGoOutInOneWrite() throws Exception {
         start(BatchingConsoleAppender.DEFAULT_QUEUE_SIZE, 1);
-        out.holdFirstWrite();
-        logger.info("first");
-        assertThat(out.entered.await(10, TimeUnit.SECONDS)).isTrue();
-        for (int i = 0; i < 100; i++) {
-            logger.info("line {}", i);
-        }
-        out.release.countDown();
-        appender.stop();
+        logWhileTheWriterIsBusy(100);
 
         assertThat(out.text().split("\n")).hasSize(101).startsWith("first", "line 0").endsWith("line 99");
         assertThat(out.writes.get()).isEqualTo(2);
@@ -125,14 +118,7 @@ class BatchingConsoleAppenderTest {
         warnings.start();
         ctx.getLogger(BatchingConsoleAppender.class).addAppender(warnings);
         start(3, 1);
-        out.holdFirstWrite();
-        logger.info("first");
-        assertThat(out.entered.await(10, TimeUnit.SECONDS)).isTrue();
-        for (int i = 0; i < 10; i++) {
-            logger.info("line {}", i);
-        }
-        out.release.countDown();
-        appender.stop();
+        logWhileTheWriterIsBusy(10);
 
         assertThat(out.text().split("\n")).containsExactly("first", "line 0", "line 1", "line 2");
         assertThat(warnings.list).extracting(ILoggingEvent::getFormattedMessage)
@@ -179,6 +165,18 @@ class BatchingConsoleAppenderTest {
         a.setName("ACCESS");
         a.start();
         assertThat(a.isStarted()).isFalse();
+    }
+
+    /** Logs "first", holds the writer in its write of it, logs "line 0".."line n-1", lets it go and stops. */
+    private void logWhileTheWriterIsBusy(int n) throws InterruptedException {
+        out.holdFirstWrite();
+        logger.info("first");
+        assertThat(out.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        for (int i = 0; i < n; i++) {
+            logger.info("line {}", i);
+        }
+        out.release.countDown();
+        appender.stop();
     }
 
     private static void sleep(long millis) {
