@@ -5,13 +5,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.component.netty.NettyConstants;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
+import org.apache.camel.component.netty.http.NettyHttpMessage;
 
 import dev.caravan.auth.Authenticator;
 import dev.caravan.auth.Principal;
@@ -82,19 +87,26 @@ public final class ApiGuard implements Processor {
                 ChannelHandlerContext.class);
         boolean keepAlive = !"close".equalsIgnoreCase(
                 exchange.getProperty(NettyHttpConstants.CONNECTION, "", String.class));
+        // the consumer does not copy the request's headers into the message (mapHeaders=false in api.camel.yaml):
+        // the few Caravan reads come straight from the Netty request
+        HttpRequest request = in instanceof NettyHttpMessage nm ? nm.getHttpRequest() : null;
+        UnaryOperator<String> header = request != null ? name -> joined(request.headers(), name)
+                : name -> in.getHeader(name, String.class);
         Map<String, String> kept = new HashMap<>(8);
         for (String h : KEPT_HEADERS) {
-            String v = in.getHeader(h, String.class);
+            String v = header.apply(h);
             if (v != null) {
                 kept.put(h, v);
             }
         }
-        String method = in.getHeader(Exchange.HTTP_METHOD, String.class);
-        String path = pathOf(in.getHeader(Exchange.HTTP_URI, String.class));
+        String method = request != null ? request.method().name() : in.getHeader(Exchange.HTTP_METHOD, String.class);
+        // the path percent-decoded (a model id in /v1/models/{id} may come as openai%2Fgpt-4o)
+        String path = pathOf(request != null ? decodedPath(request.uri())
+                : in.getHeader(Exchange.HTTP_URI, String.class));
         ChatCall call = new ChatCall(RequestIds.next(), start, ctx, keepAlive, kept);
         dev.caravan.ops.otel.GatewayTracer t = tracer;
         if (t != null && !"/health".equals(path)) {
-            t.begin(call, in);
+            t.begin(call, header, method);
         }
         in.removeHeaders("*");
         exchange.setProperty(ChatCall.PROPERTY, call);
@@ -140,6 +152,21 @@ public final class ApiGuard implements Processor {
                         "Content-Type must be application/json" + (ct == null ? "" : ", not " + ct) + ".");
             }
         }
+    }
+
+    /** The request target's path, percent-decoded; as sent when it is not valid percent-encoding (then a 404). */
+    static String decodedPath(String uri) {
+        try {
+            return new QueryStringDecoder(uri).path();
+        } catch (IllegalArgumentException malformed) {
+            return uri;
+        }
+    }
+
+    /** A request header's value; several lines of the same header joined with commas, as HTTP defines. */
+    private static String joined(HttpHeaders headers, String name) {
+        List<String> all = headers.getAll(name);
+        return all.isEmpty() ? null : all.size() == 1 ? all.get(0) : String.join(",", all);
     }
 
     private Principal authenticate(Map<String, String> headers) {

@@ -22,8 +22,9 @@ class AttributionRouteTest extends MoneyTestSupport {
     @Test
     void aKeyThatAllowsItMayNameTheTenantAndTags() {
         NewKey k = createKey("{\"tenant\":\"platform\",\"allow_tenant_override\":true,\"allow_tags\":true}");
+        // tags on two header lines: read as one comma-separated list
         chatAs(k.secret(), ask("openai/gpt-4o-mini"), "x-caravan-tenant", "customer-1", "x-caravan-tags",
-                "batch, nightly ,batch");
+                "batch", "x-caravan-tags", " nightly ,batch");
         chatAs(k.secret(), "{\"model\":\"openai/gpt-4o-mini\",\"metadata\":{\"tenant\":\"customer-2\"},"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         chatAs(k.secret(), ask("openai/gpt-4o-mini"));

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opentelemetry.api.common.Attributes;
@@ -18,7 +19,6 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 
 import dev.caravan.api.Usage;
 import dev.caravan.auth.Principal;
@@ -40,15 +40,16 @@ import dev.caravan.provider.UpstreamRequest;
 public final class GatewayTracer implements CallListener {
 
     private static final W3CTraceContextPropagator W3C = W3CTraceContextPropagator.getInstance();
-    private static final TextMapGetter<Message> HEADERS = new TextMapGetter<>() {
+    /** The client's request headers, looked up by (lower-case) name. */
+    private static final TextMapGetter<UnaryOperator<String>> HEADERS = new TextMapGetter<>() {
         @Override
-        public Iterable<String> keys(Message m) {
-            return m.getHeaders().keySet();
+        public Iterable<String> keys(UnaryOperator<String> headers) {
+            return W3C.fields();
         }
 
         @Override
-        public String get(Message m, String key) {
-            return m == null ? null : m.getHeader(key, String.class);
+        public String get(UnaryOperator<String> headers, String key) {
+            return headers == null ? null : headers.apply(key);
         }
     };
 
@@ -107,12 +108,12 @@ public final class GatewayTracer implements CallListener {
      * arrived, as a child of the client's {@code traceparent} when it sent one. The principal is not known yet;
      * the content rule is applied when the call ends and when its upstream attempts start.
      */
-    public void begin(ChatCall call, Message in) {
-        Context parent = W3C.extract(Context.root(), in, HEADERS);
+    public void begin(ChatCall call, UnaryOperator<String> headers, String method) {
+        Context parent = W3C.extract(Context.root(), headers, HEADERS);
         Span span = tracer.spanBuilder("caravan").setSpanKind(SpanKind.SERVER).setParent(parent)
                 .setStartTimestamp(epochNanos(call.startNanos()), TimeUnit.NANOSECONDS)
                 .setAttribute(GenAi.REQUEST_ID, call.requestId())
-                .setAttribute(GenAi.HTTP_METHOD, in.getHeader(Exchange.HTTP_METHOD, String.class)).startSpan();
+                .setAttribute(GenAi.HTTP_METHOD, method).startSpan();
         call.attach(CallSpan.class, new CallSpan(span, parent.with(span)));
     }
 
