@@ -147,21 +147,38 @@ public final class MoneyConfiguration {
         };
     }
 
-    /**
-     * The database. On H2, unless the URL sets it, {@code WRITE_DELAY}: 0 with durability sync (H2 otherwise writes
-     * committed transactions to its file up to 500 ms later, and a killed process loses them), else H2's default
-     * 500, set explicitly because H2 keeps the setting in the database file.
-     */
+    /** The database: {@code caravan.ledger.jdbc-url}, or the embedded H2 file in the data directory. */
     private static Database database(PropertiesComponent pc, Path dataDir, boolean sync) {
         String url = prop(pc, "caravan.ledger.jdbc-url", "");
         if (url.isBlank()) {
             url = "jdbc:h2:file:" + dataDir.resolve("caravan") + ";DB_CLOSE_ON_EXIT=FALSE";
         }
-        if (url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")) {
-            url += sync ? ";WRITE_DELAY=0" : ";WRITE_DELAY=500";
-        }
-        return new Database(url, prop(pc, "caravan.ledger.jdbc-user", ""),
+        return new Database(h2Defaults(url, sync), prop(pc, "caravan.ledger.jdbc-user", ""),
                 prop(pc, "caravan.ledger.jdbc-password", ""), intProp(pc, "caravan.ledger.pool-size", 4));
+    }
+
+    /**
+     * On H2, what the URL does not set itself: {@code WRITE_DELAY} 0 with durability sync (H2 otherwise writes
+     * committed transactions to its file up to 500 ms later, and a killed process loses them), else H2's default
+     * 500, set explicitly because H2 keeps the setting in the database file; and {@code CACHE_SIZE} 1024 KB instead
+     * of H2's 16 MB page cache. The ledger is written far more than read: with 16 MB, every page a batch insert
+     * writes stayed cached long enough to be copied by the next young collection (2.7 MB of survivors per
+     * collection at 1,000 req/s against 1 MB), which made those pauses, and so the latency tail, ~40% longer
+     * (bench/RESULTS.md, "H2's page cache and the young collections").
+     */
+    static String h2Defaults(String url, boolean sync) {
+        if (!url.startsWith("jdbc:h2:")) {
+            return url;
+        }
+        String upper = url.toUpperCase(java.util.Locale.ROOT);
+        String out = url;
+        if (!upper.contains("WRITE_DELAY")) {
+            out += sync ? ";WRITE_DELAY=0" : ";WRITE_DELAY=500";
+        }
+        if (!upper.contains("CACHE_SIZE")) {
+            out += ";CACHE_SIZE=1024";
+        }
+        return out;
     }
 
     private static MoneySettings settings(PropertiesComponent pc) {

@@ -13,13 +13,14 @@ import java.util.Random;
 
 import dev.caravan.db.Database;
 import dev.caravan.ledger.JdbcLedgerWriter;
+import dev.caravan.ledger.LedgerQueries;
 import dev.caravan.ledger.LedgerRetention;
 import dev.caravan.ledger.LedgerRow;
 
 /**
  * Roll-up speed on the embedded H2 file database: {@code rows} ledger rows (default 100000) over 30 days, 20 keys,
  * 2 tenants, 6 models, 3 endpoints; then one retention run that rolls up all 30 days. Prints rows, days, groups
- * and seconds. Args: [rows] [jdbc-url] (default: a fresh H2 file under /tmp).
+ * and seconds, and the time of the admin API's month report by key before the roll-up. Args: [rows] [jdbc-url] (default: a fresh H2 file under /tmp).
  */
 public final class LedgerRetentionBench {
 
@@ -51,6 +52,15 @@ public final class LedgerRetentionBench {
             }
             w.write(batch);
             double insert = (System.nanoTime() - t0) / 1e9;
+            // the admin API's month report by key, three times (the first reads the pages from the file)
+            LedgerQueries queries = new LedgerQueries(db);
+            StringBuilder report = new StringBuilder();
+            for (int i = 0; i < 3; i++) {
+                long q0 = System.nanoTime();
+                queries.spend(List.of("key"), Instant.ofEpochMilli(from), Instant.ofEpochMilli(from + 30 * 86_400_000L),
+                        null, null);
+                report.append(i == 0 ? "" : "/").append(String.format("%.3f", (System.nanoTime() - q0) / 1e9));
+            }
             LedgerRetention job = new LedgerRetention(db, 1,
                     Clock.fixed(Instant.parse("2026-11-01T12:00:00Z"), ZoneOffset.UTC));
             long t1 = System.nanoTime();
@@ -65,8 +75,8 @@ public final class LedgerRetentionBench {
                 rs.next();
                 left = rs.getLong(1);
             }
-            System.out.printf("rows=%d insert_s=%.2f rolled_rows=%d days=%d groups=%d rollup_s=%.2f rows_per_s=%.0f "
-                    + "second_run_s=%.3f second_run_rows=%d detailed_left=%d%n", n, insert, r.rows(), r.days(),
+            System.out.printf("rows=%d insert_s=%.2f spend_by_key_s=%s rolled_rows=%d days=%d groups=%d rollup_s=%.2f rows_per_s=%.0f "
+                    + "second_run_s=%.3f second_run_rows=%d detailed_left=%d%n", n, insert, report, r.rows(), r.days(),
                     r.groups(), rollup, r.rows() / rollup, noop, again.rows(), left);
         }
     }
