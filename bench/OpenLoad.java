@@ -1,38 +1,62 @@
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.HdrHistogram.Recorder;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AttributeKey;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 /**
  * Open-loop (constant-rate) load: requests start on a fixed schedule whatever the answers do, and each latency is
  * measured from the moment the request was due, not from when it could be sent, so a stall shows in the
  * percentiles instead of slowing the load down (no coordinated omission, as wrk2). A weighted mix of request
  * classes; one summary line per class and one for all, plus, with --pid, a time series of the process's RSS,
- * threads, heap after GC (from a -Xlog:gc file) and open sockets, for soak runs. Single-file program
+ * threads, heap after GC (from a -Xlog:gc file) and open sockets, for soak runs. The warm-up ramps the rate from a
+ * tenth to the full rate; sent_total counts its calls too. Single-file program
  * on the gateway jar's class path (HdrHistogram comes with Micrometer):
  *
  *   java -cp target/caravan.jar bench/OpenLoad.java --url http://127.0.0.1:18080 --key sk-cvn-... --rate 1000 \
  *       --duration 60 --warmup 10 --mix "chat=100:bench/requests/mock.json"
  *
  * --mix: comma-separated NAME=WEIGHT:BODY where BODY is a JSON file, or "bad" for a malformed body.
- * --series S (default 30): seconds between soak samples; --gc-log F: the gateway's -Xlog:gc output.
+ * --series S (default 30): seconds between soak samples; --gc-log F: the gateway's -Xlog:gc output;
+ * --conns N (default 1024): most keep-alive connections open at once (calls wait for a free one beyond that).
  */
 public class OpenLoad {
 
@@ -79,14 +103,13 @@ public class OpenLoad {
         java.util.Collections.shuffle(spread, new java.util.Random(42));
         wheel = spread.toArray(new Kind[0]);
 
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        URI uri = URI.create(url + "/v1/chat/completions");
+        URI uri = URI.create(url);
+        Client client = new Client(uri, key, Integer.parseInt(o.getOrDefault("conns", "1024")));
         Map<String, Stats> stats = new TreeMap<>();
         for (Kind k : kinds) {
             stats.put(k.name(), new Stats());
         }
-        AtomicLong inFlight = new AtomicLong();
+        AtomicLong inFlight = client.inFlight;
         long periodNanos = (long) (1e9 / rate);
         long start = System.nanoTime();
         long measureFrom = start + warmup * 1_000_000_000L;
@@ -102,11 +125,20 @@ public class OpenLoad {
         long sentAtSample = 0;
         long lastSample = measureFrom;
         Recorder interval = new Recorder(3);
+        long sentTotal = 0;
+        long due = start;
         for (long i = 0;; i++) {
-            long due = start + i * periodNanos;
+            if (i > 0) {
+                // the warm-up ramps the rate up from a tenth to the full rate, so a cold gateway is not buried under
+                // a backlog before the measured window starts; then one call every period
+                due += due < measureFrom ? (long) (1e9 / (rate * (0.1 + 0.9 * (due - start) / (double) (measureFrom
+                        - start)))) : periodNanos;
+            }
             if (due >= end) {
                 break;
             }
+            long dueAt = due;
+            sentTotal++;
             long now;
             while ((now = System.nanoTime()) < due) {
                 LockSupport.parkNanos(due - now);
@@ -117,27 +149,20 @@ public class OpenLoad {
             if (measured) {
                 sentMeasured++;
             }
-            HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                    .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(k.body()));
-            if (key != null) {
-                req.header("authorization", "Bearer " + key);
-            }
             Stats s = stats.get(k.name());
-            inFlight.incrementAndGet();
-            http.sendAsync(req.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
-                long took = System.nanoTime() - due;
-                inFlight.decrementAndGet();
+            client.submit(new Call(k.body(), dueAt, (status, failed) -> {
+                long took = System.nanoTime() - dueAt;
                 if (!measured) {
                     return;
                 }
-                if (e != null) {
+                if (failed) {
                     s.failures.increment();
                 } else {
-                    s.statuses.computeIfAbsent(r.statusCode(), x -> new LongAdder()).increment();
+                    s.statuses.computeIfAbsent(status, x -> new LongAdder()).increment();
                 }
                 s.latency.recordValue(took);
                 interval.recordValue(took);
-            });
+            }));
             if (pid != null && now >= nextSample) {
                 long t = (now - measureFrom) / 1_000_000_000L;
                 Histogram h = interval.getIntervalHistogram();
@@ -165,10 +190,161 @@ public class OpenLoad {
             System.out.println(line(e.getKey(), h, e.getValue()));
         }
         System.out.printf("all n=%d p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f max_ms=%.3f sent=%d unanswered=%d "
-                        + "max_send_lag_ms=%.3f%n", all.getTotalCount(), all.getValueAtPercentile(50) / 1e6,
-                all.getValueAtPercentile(99) / 1e6, all.getValueAtPercentile(99.9) / 1e6, all.getMaxValue() / 1e6,
-                sentMeasured, sentMeasured - answered, maxLag / 1e6);
+                        + "max_send_lag_ms=%.3f connections_opened=%d sent_total=%d%n", all.getTotalCount(),
+                all.getValueAtPercentile(50) / 1e6, all.getValueAtPercentile(99) / 1e6,
+                all.getValueAtPercentile(99.9) / 1e6, all.getMaxValue() / 1e6, sentMeasured, sentMeasured - answered,
+                maxLag / 1e6, client.opened, sentTotal);
         System.exit(0);
+    }
+
+    /** What to do when a call ends: the HTTP status, or failed (connection lost, refused, timed out). */
+    interface Done {
+        void done(int status, boolean failed);
+    }
+
+    record Call(byte[] body, long due, Done done) {
+    }
+
+    /**
+     * A keep-alive HTTP/1.1 client on Netty, one event-loop thread, like wrk2's connections: a due call goes out on an
+     * idle connection, on a new one while fewer than the maximum are open, or else waits for the next connection to
+     * come free (its latency still counts from the moment it was due). Java's HttpClient, used before, opened a new
+     * connection whenever all were busy and cost the shared load core more than the gateway's answers did.
+     */
+    static final class Client {
+        static final AttributeKey<Call> CURRENT = AttributeKey.valueOf("call");
+        static final AttributeKey<ScheduledFuture<?>> TIMER = AttributeKey.valueOf("timer");
+        final EventLoopGroup group = new NioEventLoopGroup(1);
+        final Bootstrap bootstrap;
+        final String host;
+        final String path;
+        final String auth;
+        final int maxConns;
+        final AtomicLong inFlight = new AtomicLong();
+        final ArrayDeque<Channel> idle = new ArrayDeque<>();
+        final ArrayDeque<Call> waiting = new ArrayDeque<>();
+        int open; // event loop only
+        volatile long opened;
+
+        Client(URI uri, String key, int maxConns) {
+            this.host = uri.getHost() + ":" + uri.getPort();
+            this.path = "/v1/chat/completions";
+            this.auth = key == null ? null : "Bearer " + key;
+            this.maxConns = maxConns;
+            this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                    .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
+                    .remoteAddress(uri.getHost(), uri.getPort()).handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new HttpClientCodec(), new Reader());
+                        }
+                    });
+        }
+
+        void submit(Call call) {
+            inFlight.incrementAndGet();
+            group.next().execute(() -> dispatch(call));
+        }
+
+        private void dispatch(Call call) {
+            Channel ch = idle.pollFirst();
+            if (ch != null) {
+                send(ch, call);
+            } else if (open < maxConns) {
+                connect(call);
+            } else {
+                waiting.addLast(call);
+            }
+        }
+
+        private void connect(Call call) {
+            open++;
+            opened++;
+            bootstrap.connect().addListener((ChannelFutureListener) f -> {
+                if (f.isSuccess()) {
+                    f.channel().closeFuture().addListener(c -> closed(f.channel()));
+                    send(f.channel(), call);
+                } else {
+                    open--;
+                    finish(call, 0, true);
+                }
+            });
+        }
+
+        private void send(Channel ch, Call call) {
+            FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
+                    Unpooled.wrappedBuffer(call.body()));
+            req.headers().set(HttpHeaderNames.HOST, host).set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                    .set(HttpHeaderNames.CONTENT_LENGTH, call.body().length);
+            if (auth != null) {
+                req.headers().set(HttpHeaderNames.AUTHORIZATION, auth);
+            }
+            ch.attr(CURRENT).set(call);
+            ch.attr(TIMER).set(ch.eventLoop().schedule(() -> {
+                if (ch.attr(CURRENT).getAndSet(null) == call) {
+                    finish(call, 0, true);
+                    ch.close();
+                }
+            }, 30, TimeUnit.SECONDS));
+            ch.writeAndFlush(req);
+        }
+
+        /** The answer on ch is complete: the connection takes the next waiting call or becomes idle. */
+        private void answered(Channel ch, int status, boolean keepAlive) {
+            Call call = ch.attr(CURRENT).getAndSet(null);
+            ScheduledFuture<?> timer = ch.attr(TIMER).getAndSet(null);
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            if (call != null) {
+                finish(call, status, false);
+            }
+            if (!keepAlive) {
+                ch.close();
+            } else if (!waiting.isEmpty()) {
+                send(ch, waiting.pollFirst());
+            } else {
+                idle.addFirst(ch);
+            }
+        }
+
+        private void closed(Channel ch) {
+            open--;
+            idle.remove(ch);
+            Call call = ch.attr(CURRENT).getAndSet(null);
+            if (call != null) {
+                finish(call, 0, true);
+            }
+            if (!waiting.isEmpty() && open < maxConns) {
+                connect(waiting.pollFirst());
+            }
+        }
+
+        private void finish(Call call, int status, boolean failed) {
+            inFlight.decrementAndGet();
+            call.done().done(status, failed);
+        }
+
+        final class Reader extends SimpleChannelInboundHandler<HttpObject> {
+            int status;
+            boolean keepAlive;
+
+            @Override
+            protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
+                if (msg instanceof HttpResponse r) {
+                    status = r.status().code();
+                    keepAlive = HttpUtil.isKeepAlive(r);
+                }
+                if (msg instanceof LastHttpContent) {
+                    answered(ctx.channel(), status, keepAlive);
+                }
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close();
+            }
+        }
     }
 
     static String line(String name, Histogram h, Stats s) {

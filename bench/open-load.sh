@@ -7,7 +7,8 @@
 #                              # $DURATION s, sampling RSS, threads, heap after GC and sockets every $SERIES s;
 #                              # then checks that the ledger has one row per billed call
 #
-# Settings (environment): RATE (1000), DURATION (rate: 60, soak: 1800), WARMUP (30), SERIES (60),
+# Settings (environment): RATE (1000), DURATION (rate: 60, soak: 1800), WARMUP (30), SERIES (60), CONNS (most
+# keep-alive connections the generator opens; rate: 64, soak: 512; calls beyond wait, timed from when they were due),
 # CARAVAN_JAVA_OPTS (extra JVM options; the launcher's defaults from docker/caravan.sh are used otherwise).
 # Runs on its own ports and state directory (/tmp/bench-open), so it does not disturb bench/run.sh.
 set -euo pipefail
@@ -24,8 +25,8 @@ RATE="${RATE:-1000}"
 WARMUP="${WARMUP:-30}"
 SERIES="${SERIES:-60}"
 case "$MODE" in
-  rate) DURATION="${DURATION:-60}" ;;
-  soak) DURATION="${DURATION:-1800}" ;;
+  rate) DURATION="${DURATION:-60}"; CONNS="${CONNS:-64}" ;;
+  soak) DURATION="${DURATION:-1800}"; CONNS="${CONNS:-512}" ;;
   *) die "usage: open-load.sh rate|soak" ;;
 esac
 PORT="${OPEN_CARAVAN_PORT:-18180}"
@@ -72,7 +73,7 @@ pid="$(pid_of caravan-open)"
 while c="$(pgrep -P "$pid" | head -1)" && [ -n "$c" ]; do pid="$c"; done   # the java under timeout/taskset
 
 load() { # args for OpenLoad...
-  pin "$LOAD_CPUS" java -cp "$JAR" "$BENCH/OpenLoad.java" "$@" | tee -a "$LINES"
+  pin "$LOAD_CPUS" java -cp "$JAR" "$BENCH/OpenLoad.java" --conns "$CONNS" "$@" | tee -a "$LINES"
 }
 if [ "$MODE" = rate ]; then
   log "baseline: $RATE req/s straight to the mock"
@@ -80,7 +81,7 @@ if [ "$MODE" = rate ]; then
     --mix "chat=100:$BENCH/requests/mock.json"
   log "through Caravan: $RATE req/s"
   load --url "http://127.0.0.1:$PORT" --key "$KEY" --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" \
-    --mix "chat=100:$BENCH/requests/mock.json"
+    --series "${SERIES_RATE:-10}" --pid "$pid" --gc-log "$GCLOG" --mix "chat=100:$BENCH/requests/mock.json"
 else
   load --url "http://127.0.0.1:$PORT" --key "$KEY" --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" \
     --series "$SERIES" --pid "$pid" --gc-log "$GCLOG" \
@@ -91,7 +92,7 @@ else
   # rows expected: every request sent (warm-up included) except malformed ones and those refused as overload
   refused="$(curl -s "http://127.0.0.1:$((PORT + 1))/metrics" | awk -v s="127.0.0.1:$PORT" \
     '/^caravan_overload_rejected_total/ && index($0, s) {print int($2)}')"
-  echo "sent_with_warmup=$(( (WARMUP + DURATION) * RATE )) refused_overloaded=${refused:-0}" | tee -a "$LINES"
+  echo "sent_with_warmup=$(sed -nE 's/^all .*sent_total=([0-9]+).*/\1/p' "$LINES" | tail -1) refused_overloaded=${refused:-0}" | tee -a "$LINES"
   echo "upstream sockets still open: $(ss -tnH state established "( dport = :$MOCK_PORT or dport = :$MOCK_STREAM_PORT )" | wc -l)" | tee -a "$LINES"
 fi
 echo "caravan-process rss_mb=$(( $(awk '/VmRSS/{print $2}' "/proc/$pid/status") / 1024 )) threads=$(ls /proc/"$pid"/task | wc -l)" | tee -a "$LINES"
