@@ -114,17 +114,40 @@ public class OpenLoad {
         long start = System.nanoTime();
         long measureFrom = start + warmup * 1_000_000_000L;
         long end = measureFrom + duration * 1_000_000_000L;
-        long nextSample = measureFrom;
         long maxLag = 0;
         System.out.printf("open-loop %s: %.0f req/s for %d s after %d s warm-up, mix %s%n", url, rate, duration, warmup,
                 o.getOrDefault("mix", "chat=100"));
         if (pid != null) {
             System.out.println("t_s sent rps_interval p99_ms_interval in_flight rss_mb threads heap_after_gc_mb sockets");
         }
-        long sentMeasured = 0;
-        long sentAtSample = 0;
-        long lastSample = measureFrom;
+        AtomicLong sentMeasured = new AtomicLong();
         Recorder interval = new Recorder(3);
+        if (pid != null) {
+            // the samples (reading /proc and the GC log) on a thread of their own: on the sending thread they
+            // delayed the calls due meanwhile by tens of milliseconds
+            Thread sampler = new Thread(() -> {
+                long last = measureFrom;
+                long sentAt = 0;
+                for (long next = measureFrom;; next += series * 1_000_000_000L) {
+                    long now;
+                    while ((now = System.nanoTime()) < next) {
+                        LockSupport.parkNanos(next - now);
+                    }
+                    if (now >= end) {
+                        return;
+                    }
+                    long sent = sentMeasured.get();
+                    Histogram h = interval.getIntervalHistogram();
+                    System.out.printf("%d %d %.0f %.3f %d %s%n", (now - measureFrom) / 1_000_000_000L, sent,
+                            (sent - sentAt) / Math.max(1e-9, (now - last) / 1e9), h.getValueAtPercentile(99) / 1e6,
+                            inFlight.get(), sample(pid, gcLog));
+                    sentAt = sent;
+                    last = now;
+                }
+            }, "sampler");
+            sampler.setDaemon(true);
+            sampler.start();
+        }
         long sentTotal = 0;
         long due = start;
         for (long i = 0;; i++) {
@@ -147,7 +170,7 @@ public class OpenLoad {
             Kind k = wheel[(int) (i % wheel.length)];
             boolean measured = due >= measureFrom;
             if (measured) {
-                sentMeasured++;
+                sentMeasured.incrementAndGet();
             }
             Stats s = stats.get(k.name());
             client.submit(new Call(k.body(), dueAt, (status, failed) -> {
@@ -163,23 +186,13 @@ public class OpenLoad {
                 s.latency.recordValue(took);
                 interval.recordValue(took);
             }));
-            if (pid != null && now >= nextSample) {
-                long t = (now - measureFrom) / 1_000_000_000L;
-                Histogram h = interval.getIntervalHistogram();
-                System.out.printf("%d %d %.0f %.3f %d %s%n", t, sentMeasured,
-                        (sentMeasured - sentAtSample) / Math.max(1e-9, (now - lastSample) / 1e9),
-                        h.getValueAtPercentile(99) / 1e6, inFlight.get(), sample(pid, gcLog));
-                sentAtSample = sentMeasured;
-                lastSample = now;
-                nextSample = now + series * 1_000_000_000L;
-            }
         }
         long drainUntil = System.nanoTime() + 35_000_000_000L;
         while (inFlight.get() > 0 && System.nanoTime() < drainUntil) {
             Thread.sleep(10);
         }
         if (pid != null) {
-            System.out.printf("end %d - - %d %s%n", sentMeasured, inFlight.get(), sample(pid, gcLog));
+            System.out.printf("end %d - - %d %s%n", sentMeasured.get(), inFlight.get(), sample(pid, gcLog));
         }
         Histogram all = new Histogram(3);
         long answered = 0;
@@ -192,8 +205,8 @@ public class OpenLoad {
         System.out.printf("all n=%d p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f max_ms=%.3f sent=%d unanswered=%d "
                         + "max_send_lag_ms=%.3f connections_opened=%d sent_total=%d%n", all.getTotalCount(),
                 all.getValueAtPercentile(50) / 1e6, all.getValueAtPercentile(99) / 1e6,
-                all.getValueAtPercentile(99.9) / 1e6, all.getMaxValue() / 1e6, sentMeasured, sentMeasured - answered,
-                maxLag / 1e6, client.opened, sentTotal);
+                all.getValueAtPercentile(99.9) / 1e6, all.getMaxValue() / 1e6, sentMeasured.get(),
+                sentMeasured.get() - answered, maxLag / 1e6, client.opened, sentTotal);
         System.exit(0);
     }
 

@@ -73,7 +73,9 @@ pid="$(pid_of caravan-open)"
 while c="$(pgrep -P "$pid" | head -1)" && [ -n "$c" ]; do pid="$c"; done   # the java under timeout/taskset
 
 load() { # args for OpenLoad...
-  pin "$LOAD_CPUS" java -cp "$JAR" "$BENCH/OpenLoad.java" --conns "$CONNS" "$@" | tee -a "$LINES"
+  # the generator's own collections delay its sends: a large young generation makes them rare and short
+  pin "$LOAD_CPUS" java -XX:+UseSerialGC -Xms768m -Xmx768m -Xmn640m -cp "$JAR" "$BENCH/OpenLoad.java" \
+    --conns "$CONNS" "$@" | tee -a "$LINES"
 }
 if [ "$MODE" = rate ]; then
   log "baseline: $RATE req/s straight to the mock"
