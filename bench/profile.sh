@@ -34,6 +34,7 @@ cat >"$JFC" <<'EOF'
 </configuration>
 EOF
 
+ensure_wrk
 "$H/start-mock.sh"
 stop_pid caravan
 rm -rf "$BENCH_STATE/caravan-data"   # an empty ledger, as in bench/run.sh

@@ -70,7 +70,7 @@ public class ChatAction implements Processor, CamelContextAware {
         }
         ChatResult result = inner.getMessage().getMandatoryBody(ChatResult.class);
         call.usage(result.usage());
-        call.response(result.body());
+        call.response(result);
         CallOutcome ok = new CallOutcome(200, result.usage(), false, "ok", null, 0, 0, System.nanoTime());
         events.completed(call, ok);
         reply(exchange.getMessage(), call, result, CallFacts.cost(call, ok));

@@ -14,6 +14,7 @@ import io.netty.channel.ChannelHandlerContext;
 import dev.caravan.api.ChatRequest;
 import dev.caravan.api.Usage;
 import dev.caravan.auth.Principal;
+import dev.caravan.provider.ChatResult;
 
 /**
  * Everything Caravan knows about one API call, kept in the exchange property {@link #PROPERTY}. The client's
@@ -42,7 +43,7 @@ public final class ChatCall {
     private volatile String deployment;
     private volatile long promptTokens = -1;
     private volatile Usage usage;
-    private volatile ObjectNode response;
+    private volatile ChatResult response;
     private volatile java.util.function.UnaryOperator<Usage> usageDecorator = java.util.function.UnaryOperator.identity();
     private volatile int status;
     private volatile AttemptGuard attemptGuard;
@@ -198,13 +199,22 @@ public final class ChatCall {
         this.promptTokens = t;
     }
 
-    /** The JSON reply of a non-streamed call (for body logging when it is enabled for the key); null otherwise. */
+    /**
+     * The JSON reply of a non-streamed call (for body logging when it is enabled for the key, and trace content);
+     * null otherwise. Parses a reply forwarded as the upstream's bytes: {@link #result()} does not.
+     */
     public ObjectNode response() {
+        ChatResult r = response;
+        return r == null ? null : r.body();
+    }
+
+    /** The answer of a non-streamed call as written to the client; null otherwise. */
+    public ChatResult result() {
         return response;
     }
 
-    public void response(ObjectNode body) {
-        this.response = body;
+    public void response(ChatResult result) {
+        this.response = result;
     }
 
     public Usage usage() {

@@ -7,7 +7,6 @@ import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
 
-import dev.caravan.api.Json;
 import dev.caravan.http.SseResponse;
 import dev.caravan.provider.ChatResult;
 import dev.caravan.provider.StreamSession;
@@ -75,9 +74,9 @@ public final class ResponseWriter extends AsyncProcessorSupport {
         }
         ChatResult result = exchange.getMessage().getMandatoryBody(ChatResult.class);
         call.usage(result.usage());
-        call.response(result.body());
+        call.response(result);
         call.status(200);
-        HttpReplies.json(exchange, 200, Json.MAPPER.writeValueAsBytes(result.body()), Map.of());
+        HttpReplies.json(exchange, 200, result.bytes(), Map.of());
         events.completed(call, new CallOutcome(200, result.usage(), false, "ok", null, 0, 0, System.nanoTime()));
     }
 }

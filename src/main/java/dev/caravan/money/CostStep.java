@@ -1,11 +1,8 @@
 package dev.caravan.money;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
-import dev.caravan.api.Json;
 import dev.caravan.catalog.Cost;
 import dev.caravan.catalog.TokenCounts;
 import dev.caravan.gateway.ChatCall;
@@ -44,19 +41,17 @@ public final class CostStep implements Processor {
             p = new CallCharge.Priced(Cost.ZERO, TokenCounts.of(r.usage()), null, false, true,
                     original == null ? null : original.total());
         } else {
-            byte[] asSent = charge.cacheKey != null ? Json.MAPPER.writeValueAsBytes(r.body()) : null;
-            JsonNode model = r.body().get("model");
+            byte[] asSent = charge.cacheKey != null ? r.bytes() : null;
             p = r.usage() == null ? new CallCharge.Priced(null, TokenCounts.NONE, null, false, false, null)
-                    : meter.price(call, TokenCounts.of(r.usage()), model == null ? null : model.asText(),
+                    : meter.price(call, TokenCounts.of(r.usage()), r.model(),
                             call.attachment(EstimatedUsage.class) != null);
             if (asSent != null) {
                 cache.store(call, charge, asSent, r.usage(), p.cost());
             }
         }
         charge.priced = p;
-        if (r.body().get("usage") instanceof ObjectNode usage) {
-            Meter.write(usage, p);
-        }
+        CallCharge.Priced priced = p;
+        r.editUsage(usage -> Meter.write(usage, priced));
         call.responseHeader(Meter.COST_HEADER, Meter.header(p));
     }
 }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.caravan.api.ChatRequest;
 import dev.caravan.api.Json;
+import dev.caravan.provider.ChatResult;
 import dev.caravan.api.Usage;
 import dev.caravan.auth.Principal;
 import dev.caravan.logging.BodyLogPolicy;
@@ -34,8 +35,10 @@ class AccessLogTest {
         call.provider("openai");
         call.responseHeader(CallFacts.DEPLOYMENT_HEADER, "openai-eu");
         call.attempts().addAll(List.of(new Attempt("openai-us", "503", 120), new Attempt("openai-eu", "ok", 340)));
-        call.response((ObjectNode) Json.MAPPER.readTree("""
-                {"choices":[{"message":{"role":"assistant","content":"Noted: 123-45-6789"}}]}"""));
+        // as the upstream sent it: the log line parses it only because bodies are logged
+        call.response(ChatResult.forwarded("""
+                {"choices":[{"message":{"role":"assistant","content":"Noted: 123-45-6789"}}]}"""
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), null, null, -1, false));
         return call;
     }
 

@@ -28,6 +28,7 @@ import dev.caravan.gateway.CallOutcome;
 import dev.caravan.gateway.ChatCall;
 import dev.caravan.gateway.RouteHeaders;
 import dev.caravan.logging.Redactor;
+import dev.caravan.provider.ChatResult;
 import dev.caravan.provider.UpstreamRequest;
 
 /**
@@ -161,10 +162,10 @@ public final class GatewayTracer implements CallListener {
         CallSpan cs = call.attachment(CallSpan.class);
         Usage usage = CallFacts.usage(call, o);
         String requestModel = call.request() != null ? call.request().model() : null;
-        JsonNode body = o.stream() ? null : call.response();
+        ChatResult result = o.stream() ? null : call.result();
         String responseModel = cs != null ? cs.responseModel() : null;
-        if (responseModel == null && body != null) {
-            responseModel = SpanAttributes.text(body, "model");
+        if (responseModel == null && result != null) {
+            responseModel = result.model();
         }
         String errorType = SpanAttributes.errorType(o);
         if (metrics != null && op != null) {
@@ -183,6 +184,7 @@ public final class GatewayTracer implements CallListener {
             s.end(end, TimeUnit.NANOSECONDS);
             return;
         }
+        JsonNode body = result == null ? null : result.body(); // a sampled span describes the answer
         Attributes response = op == null ? Attributes.empty()
                 : SpanAttributes.response(cs, body, o.stream(), responseModel, usage);
         if (answered != null) {

@@ -4,6 +4,8 @@ import java.io.IOException;
 
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
@@ -45,9 +47,106 @@ public final class OpenAiResponseTranslator implements Processor {
      */
     public static ChatResult translate(String provider, UpstreamResponse r, OpenAiQuirks q,
             Map<String, String> errorCodes) {
+        if (r.ok()) {
+            ChatResult asSent = asSent(r.body(), q);
+            if (asSent != null) {
+                return asSent;
+            }
+        }
         ObjectNode tree = OpenAiReplies.object(provider, r, "choices", errorCodes);
         normalizeChoices(tree, q);
         return new ChatResult(tree, usageOf(tree));
+    }
+
+    /**
+     * A successful reply that needs no change, as its bytes: one token pass (no tree) that reads its model and
+     * usage and checks that it is a JSON object with {@code choices}, no {@code error}, no finish reason the quirks
+     * rename, a plain usage object without {@code cost} fields (which the gateway sets) and nothing after it. Null
+     * for anything else, which then takes the tree path (and its errors).
+     */
+    static ChatResult asSent(byte[] body, OpenAiQuirks q) {
+        try (JsonParser p = Json.REPLIES.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            boolean choices = false;
+            boolean usageSeen = false;
+            Usage usage = null;
+            String model = null;
+            int usageEnd = -1;
+            boolean usageEmpty = false;
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (name) {
+                    case "choices" -> {
+                        if (choices || v != JsonToken.START_ARRAY || !finishReasonsKept(p, q)) {
+                            return null;
+                        }
+                        choices = true;
+                    }
+                    case "usage" -> {
+                        if (usageSeen || v != JsonToken.START_OBJECT) {
+                            return null;
+                        }
+                        usageSeen = true;
+                        JsonNode u = Json.REPLIES.readTree(p);
+                        if (!(u instanceof ObjectNode uo) || uo.has("cost") || uo.has("cost_details")) {
+                            return null;
+                        }
+                        usage = Usage.fromPlainTree(uo);
+                        if (usage == null) {
+                            return null;
+                        }
+                        usageEnd = (int) p.currentTokenLocation().getByteOffset();
+                        usageEmpty = uo.isEmpty();
+                        if (usageEnd < 0 || usageEnd >= body.length || body[usageEnd] != '}') {
+                            return null;
+                        }
+                    }
+                    case "model" -> {
+                        if (model != null || v != JsonToken.VALUE_STRING) {
+                            return null;
+                        }
+                        model = p.getText();
+                    }
+                    case "error", "x_groq" -> {
+                        return null;
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (t != JsonToken.END_OBJECT || !choices || p.nextToken() != null) {
+                return null;
+            }
+            return ChatResult.forwarded(body, usage, model, usageEnd, usageEmpty);
+        } catch (IOException | RuntimeException e) {
+            return null; // the tree path reports it
+        }
+    }
+
+    /** Past the {@code choices} array; false when a choice's finish reason is one the quirks rename. */
+    private static boolean finishReasonsKept(JsonParser p, OpenAiQuirks q) throws IOException {
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                continue;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String f = p.currentName();
+                if (p.nextToken() == JsonToken.VALUE_STRING && "finish_reason".equals(f)) {
+                    String raw = p.getText();
+                    if (!raw.equals(q.finishReason(raw))) {
+                        return false;
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+        }
+        return true;
     }
 
     static void normalizeChoices(ObjectNode tree, OpenAiQuirks q) {

@@ -65,6 +65,8 @@ class OpenAiCompatibleTranslatorTest {
         } else {
             byte[] body = Files.readAllBytes(dir.resolve("upstream-response.json"));
             ChatResult r = OpenAiResponseTranslator.translate(provider, new UpstreamResponse(200, null, body), q);
+            assertThat(Json.MAPPER.readTree(r.bytes())).as("what the client is sent")
+                    .isEqualTo(StreamFixtures.json(dir.resolve("expected.json")));
             assertThat((JsonNode) r.body()).isEqualTo(StreamFixtures.json(dir.resolve("expected.json")));
         }
     }
