@@ -18,19 +18,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
  */
 public final class Json {
 
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .serializationInclusion(JsonInclude.Include.NON_NULL)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .build();
-
-    static {
-        // bodies are bounded by caravan.api.max-body-bytes; allow long base64 strings (images) inside them
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxStringLength(64 * 1024 * 1024).maxNestingDepth(200).build());
-    }
+    public static final ObjectMapper MAPPER = mapper(true);
 
     public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -39,10 +27,28 @@ public final class Json {
      * which refuses a client's body with a duplicated key, it does not track each object's keys (a hash set per
      * JSON object, a few KB per reply, per stream event too); a provider's reply is not the client's input.
      */
-    public static final ObjectReader REPLIES =
-            MAPPER.reader().without(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    public static final ObjectReader REPLIES = mapper(false).reader();
 
     private Json() {
+    }
+
+    /**
+     * The gateway's mapper, with or without tracking each object's keys. The tracking is set on the mapper's
+     * factory: an {@code ObjectReader.without(STRICT_DUPLICATE_DETECTION)} clears the parser's flag but keeps the
+     * duplicate detector its factory gave it (Jackson 2.19), so it went on refusing and allocating.
+     */
+    private static ObjectMapper mapper(boolean strictKeys) {
+        ObjectMapper m = JsonMapper.builder()
+                .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .serializationInclusion(JsonInclude.Include.NON_NULL)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .configure(JsonParser.Feature.STRICT_DUPLICATE_DETECTION, strictKeys)
+                .build();
+        // bodies are bounded by caravan.api.max-body-bytes; allow long base64 strings (images) inside them
+        m.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxStringLength(64 * 1024 * 1024).maxNestingDepth(200).build());
+        return m;
     }
 
     /**

@@ -9,12 +9,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.caravan.api.Json;
-import dev.caravan.error.ProviderUnavailable;
 import dev.caravan.provider.ChatResult;
 import dev.caravan.provider.UpstreamResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A successful OpenAI-compatible reply the gateway leaves as it is goes to the client as the upstream's bytes, with
@@ -107,9 +105,11 @@ class ReplyAsSentTest {
     }
 
     @Test
-    void aRepeatedUsageIsRefusedAsBefore() {
-        assertThatThrownBy(() -> translate(bytes("{\"choices\":[],\"usage\":{\"prompt_tokens\":1},"
-                + "\"usage\":{\"prompt_tokens\":2}}"), "openai")).isInstanceOf(ProviderUnavailable.class);
+    void aRepeatedKeyTakesTheTreePathWhereTheLastOneCounts() throws Exception {
+        ChatResult r = translate(bytes("{\"choices\":[],\"usage\":{\"prompt_tokens\":1},"
+                + "\"usage\":{\"prompt_tokens\":2,\"prompt_tokens\":3}}"), "openai");
+        assertThat(r.isForwarded()).isFalse();
+        assertThat(r.usage().prompt()).isEqualTo(3);
     }
 
     @Test
