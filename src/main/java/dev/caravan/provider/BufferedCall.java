@@ -1,6 +1,5 @@
 package dev.caravan.provider;
 
-import java.net.http.HttpHeaders;
 import java.util.concurrent.CompletableFuture;
 
 import io.netty.buffer.ByteBuf;
@@ -15,7 +14,7 @@ final class BufferedCall extends UpstreamCallState {
 
     final CompletableFuture<UpstreamResponse> result;
     private int status;
-    private HttpHeaders headers;
+    private io.netty.handler.codec.http.HttpHeaders headers;
     private CompositeByteBuf body;
 
     BufferedCall(UpstreamRequest request) {
@@ -33,9 +32,9 @@ final class BufferedCall extends UpstreamCallState {
     }
 
     @Override
-    void onHeaders(HttpResponse response, int status, HttpHeaders headers) {
+    void onHeaders(HttpResponse response, int status) {
         this.status = status;
-        this.headers = headers;
+        this.headers = response.headers();
         this.body = Unpooled.compositeBuffer(64);
     }
 
@@ -55,7 +54,7 @@ final class BufferedCall extends UpstreamCallState {
         body.release();
         body = null;
         complete(true);
-        result.complete(new UpstreamResponse(status, headers, bytes));
+        result.complete(UpstreamResponse.read(status, headers, bytes));
     }
 
     @Override

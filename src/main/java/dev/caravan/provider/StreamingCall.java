@@ -1,6 +1,5 @@
 package dev.caravan.provider;
 
-import java.net.http.HttpHeaders;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
@@ -27,7 +26,7 @@ final class StreamingCall extends UpstreamCallState implements Flow.Subscription
     private long demand;
     private boolean cancelled;
     private int status;
-    private HttpHeaders headers;
+    private io.netty.handler.codec.http.HttpHeaders headers;
     private CompositeByteBuf errorBody;
 
     StreamingCall(UpstreamRequest request, StreamEncoder encoder, UnaryOperator<Usage> decorator) {
@@ -48,9 +47,9 @@ final class StreamingCall extends UpstreamCallState implements Flow.Subscription
     }
 
     @Override
-    void onHeaders(HttpResponse response, int status, HttpHeaders headers) {
+    void onHeaders(HttpResponse response, int status) {
         this.status = status;
-        this.headers = headers;
+        this.headers = response.headers();
         if (status / 100 != 2) {
             errorBody = Unpooled.compositeBuffer(16);
             return;
@@ -93,7 +92,7 @@ final class StreamingCall extends UpstreamCallState implements Flow.Subscription
             errorBody.release();
             errorBody = null;
             complete(true);
-            result.complete(new UpstreamResponse(status, headers, bytes));
+            result.complete(UpstreamResponse.read(status, headers, bytes));
             return;
         }
         complete(!cancelled);

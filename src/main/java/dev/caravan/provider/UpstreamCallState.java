@@ -1,11 +1,6 @@
 package dev.caravan.provider;
 
 import java.net.URI;
-import java.net.http.HttpHeaders;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -54,7 +49,7 @@ abstract class UpstreamCallState {
     abstract UpstreamCallState restart();
 
     /** Status and headers arrived. */
-    abstract void onHeaders(HttpResponse response, int status, HttpHeaders headers);
+    abstract void onHeaders(HttpResponse response, int status);
 
     /** A part of the body arrived (released by the caller after this returns). */
     abstract void onContent(io.netty.buffer.ByteBuf content);
@@ -131,7 +126,7 @@ abstract class UpstreamCallState {
             if (msg instanceof HttpResponse resp) {
                 responded = true;
                 keepAlive = HttpUtil.isKeepAlive(resp);
-                onHeaders(resp, resp.status().code(), headers(resp));
+                onHeaders(resp, resp.status().code());
             }
             if (msg instanceof HttpContent c && !finished) {
                 if (c.content().isReadable()) {
@@ -201,14 +196,6 @@ abstract class UpstreamCallState {
 
     boolean isFinished() {
         return finished;
-    }
-
-    private static HttpHeaders headers(HttpResponse resp) {
-        Map<String, List<String>> m = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        for (Map.Entry<String, String> e : resp.headers()) {
-            m.computeIfAbsent(e.getKey(), k -> new ArrayList<>(1)).add(e.getValue());
-        }
-        return HttpHeaders.of(m, (a, b) -> true);
     }
 
     /** The last handler of every upstream connection: routes events to the exchange it is carrying. */
