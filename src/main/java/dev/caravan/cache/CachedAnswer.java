@@ -42,7 +42,8 @@ record CachedAnswer(ResponseCache.Answer answer, long expiresAtMs) {
 
     byte[] write() {
         try {
-            return Json.MAPPER.writeValueAsBytes(new Stored(Json.MAPPER.readTree(answer.body()), answer.usage(),
+            // a provider's answer, kept as it sent it: a key it repeats is not an error (Json.REPLIES)
+            return Json.MAPPER.writeValueAsBytes(new Stored(Json.REPLIES.readTree(answer.body()), answer.usage(),
                     answer.cost(), answer.provider(), answer.upstreamModel(), expiresAtMs));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -52,7 +53,7 @@ record CachedAnswer(ResponseCache.Answer answer, long expiresAtMs) {
     /** Reads the stored form; null when it is not one (written by another version): a miss. */
     static CachedAnswer read(byte[] json) {
         try {
-            Stored s = Json.MAPPER.readValue(json, Stored.class);
+            Stored s = Json.REPLIES.forType(Stored.class).readValue(json);
             if (!(s.body() instanceof ObjectNode)) {
                 return null;
             }

@@ -58,7 +58,8 @@ public final class CacheStep {
         call.upstreamModel(a.upstreamModel());
         call.responseHeader(HEADER, "HIT");
         labelled.cacheHit(call);
-        exchange.getMessage().setBody(new ChatResult((ObjectNode) Json.MAPPER.readTree(a.body()), a.usage()));
+        // the provider's answer as it was sent (Json.REPLIES: a key it repeats is not an error)
+        exchange.getMessage().setBody(new ChatResult((ObjectNode) Json.REPLIES.readTree(a.body()), a.usage()));
         exchange.setProperty(Admission.CACHE_HIT, Boolean.TRUE);
         return true;
     }

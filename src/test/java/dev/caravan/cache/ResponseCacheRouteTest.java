@@ -53,6 +53,24 @@ class ResponseCacheRouteTest extends MoneyTestSupport {
         assertThat(spend.at("/total/cache_hits").asLong()).isEqualTo(1);
     }
 
+    /** A reply kept as the provider's bytes reaches the cache with a key it repeated; the hit still answers. */
+    @Test
+    void anAnswerWithARepeatedKeyIsServedFromTheCache() {
+        String reply = completion("gpt-4o-mini", 1000, 500, 0, 0);
+        stub.always((req, r) -> r.json(200, "{\"system_fingerprint\":\"fp_a\"," + reply.substring(1)
+                .replaceFirst("\\}\\s*$", ",\"system_fingerprint\":\"fp_b\"}")));
+        NewKey k = createKey("{\"tenant\":\"c2\"}");
+        HttpResponse<String> first = chatAs(k.secret(), Q, "x-caravan-cache", "use");
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.body()).contains("fp_a").contains("fp_b");
+        HttpResponse<String> second = chatAs(k.secret(), Q, "x-caravan-cache", "use");
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(second.headers().firstValue("x-caravan-cache")).hasValue("HIT");
+        assertThat(json(second.body()).path("system_fingerprint").asText()).isEqualTo("fp_b");
+        assertThat(json(second.body()).at("/choices/0/message/content").asText()).isEqualTo("ok");
+        assertThat(stub.requests()).hasSize(1);
+    }
+
     @Test
     void tenantsNeverShareAnEntry() {
         NewKey a = createKey("{\"tenant\":\"tenant-a\",\"cache\":true}");
