@@ -69,6 +69,9 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
     /** Set under the lock, delivered after it is released: Camel resumes the route from that completion. */
     private Throwable firstFailure;
     private boolean firstReady;
+    /** How the provider's side ended once it has: true when the provider failed it after its first chunk. */
+    private Boolean upstreamFault;
+    private Consumer<Boolean> onUpstreamSettled;
 
     private final java.util.function.UnaryOperator<Usage> usageDecorator;
 
@@ -97,6 +100,42 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
     /** True once the stream has ended for the client (answer complete, failed, or the client left). */
     public boolean isEnded() {
         return ended;
+    }
+
+    /**
+     * Tells {@code settled} once, when the provider's side of the stream is over: {@code true} when the provider
+     * failed it after its first chunk (the connection broke, an error event, an event that could not be read, the
+     * stream ended before the answer did, or it fell silent past the idle bound), {@code false} otherwise (a
+     * complete answer, the client leaving, a guardrail's refusal). At once when that is known already. Runs on
+     * the thread that ended the stream, under this session's lock: it must be short and must not block.
+     */
+    public void whenUpstreamSettled(Consumer<Boolean> settled) {
+        Boolean known;
+        synchronized (this) {
+            known = upstreamFault;
+            if (known == null) {
+                onUpstreamSettled = settled;
+                return;
+            }
+        }
+        settled.accept(known);
+    }
+
+    /** The provider's side is over; the first call decides (an error end settles before its finish does). */
+    private void settle(boolean fault) {
+        if (upstreamFault != null) {
+            return;
+        }
+        upstreamFault = fault;
+        Consumer<Boolean> c = onUpstreamSettled;
+        onUpstreamSettled = null;
+        if (c != null) {
+            try {
+                c.accept(fault);
+            } catch (RuntimeException e) {
+                LOG.warn("stream from {}: settling its attempt failed: {}", provider, e.toString());
+            }
+        }
     }
 
     /** Hands the stream to the client's response; chunks held so far are flushed. */
@@ -415,7 +454,9 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
         endWithError(provider + ": " + msg, error.code() == null ? "upstream_error" : error.code());
     }
 
+    /** Ends a stream the client owns because the provider failed it (every caller is a provider's fault). */
     private void endWithError(String message, String code) {
+        settle(true);
         ApiError err = ApiError.of(message, ErrorMapper.SERVER, null, code);
         tail = new ArrayList<>();
         encoder.error(err, 500, emitter);
@@ -424,6 +465,7 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
     }
 
     private void finish(String result, String error) {
+        settle(false);
         ended = true;
         cancelWatchdog();
         if (!firstChunk.isDone()) {
@@ -471,6 +513,7 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
             }
             reviewing = false;
             ended = true;
+            settle(false);
             cancelWatchdog();
             cancelUpstream();
             Function<StreamOutcome, CompletableFuture<?>> f = onFinish;

@@ -20,6 +20,7 @@ import dev.caravan.error.ProviderUnavailable;
 import dev.caravan.gateway.Attempt;
 import dev.caravan.gateway.ChatCall;
 import dev.caravan.gateway.RouteHeaders;
+import dev.caravan.provider.StreamSession;
 
 /**
  * One deployment's attempts at a call, asynchronously: skip when the request does not fit, refuse at once when
@@ -27,7 +28,7 @@ import dev.caravan.gateway.RouteHeaders;
  * timeout, record the outcome in the breaker, the latency average and the call's attempt trace, and retry
  * failover-able failures with exponential backoff and full jitter (honouring {@code retry-after} up to a cap),
  * never past the whole-request deadline. A client error (4xx) is passed through and counts as a success: the
- * provider worked.
+ * provider worked. A stream counts when the provider's side of it ends (a break after the first chunk is a failure).
  */
 final class DeploymentProcessor extends AsyncProcessorSupport implements Navigate<Processor> {
 
@@ -126,7 +127,11 @@ final class DeploymentProcessor extends AsyncProcessorSupport implements Navigat
             long ms = TimeUnit.NANOSECONDS.toMillis(nanos);
             Throwable e = copy.getException();
             if (e == null || e instanceof ApiException) {
-                d.breaker().onSuccess(nanos, TimeUnit.NANOSECONDS);
+                if (e == null && copy.getMessage().getBody() instanceof StreamSession stream) {
+                    settleWhenStreamEnds(stream, nanos);
+                } else {
+                    d.breaker().onSuccess(nanos, TimeUnit.NANOSECONDS);
+                }
                 if (e == null) {
                     d.latency().record(ms);
                     call.deployment(d.id());
@@ -150,6 +155,23 @@ final class DeploymentProcessor extends AsyncProcessorSupport implements Navigat
                 return;
             }
             fail(pu);
+        }
+
+        /**
+         * A stream's attempt counts for the breaker when the provider's side of it ends, not when its first chunk
+         * came: one the provider breaks off later (connection lost, error event, unreadable or truncated stream,
+         * silence) is a failure, though the client was served what came before and is told of the break. Its
+         * duration is still the time to the first chunk, so a long answer is not a slow call.
+         */
+        private void settleWhenStreamEnds(StreamSession stream, long nanos) {
+            stream.whenUpstreamSettled(fault -> {
+                if (fault) {
+                    d.breaker().onError(nanos, TimeUnit.NANOSECONDS, new ProviderUnavailable(d.provider(),
+                            ProviderUnavailable.Reason.CONNECTION, 0, null, "the stream broke off after its start"));
+                } else {
+                    d.breaker().onSuccess(nanos, TimeUnit.NANOSECONDS);
+                }
+            });
         }
 
         /** Milliseconds to wait before retrying this deployment, or -1 to give up on it. */

@@ -215,4 +215,72 @@ class StreamSessionTest {
         assertThat(outcome.get()).as("the call is metered").isNotNull();
         assertThat(outcome.get().result()).isEqualTo("error");
     }
+
+    // ---- whether the provider failed the stream after its start (what the deployment's breaker records) ----
+
+    final AtomicReference<Boolean> settled = new AtomicReference<>();
+
+    @Test
+    void aStreamThatBreaksOffAfterItsFirstChunkSettlesAsTheProvidersFault() {
+        StreamSession s = session(StreamEncoder.chat(false));
+        feed(s, "data: {\"t\":\"Hel\"}\n\n");
+        s.whenUpstreamSettled(settled::set);
+        SseResponse r = attach(s);
+        assertThat(settled.get()).as("not before the stream ends").isNull();
+        s.onError(new java.io.IOException("Connection reset by peer"));
+        assertThat(settled.get()).isTrue();
+        assertThat(read(r).text()).contains("upstream_stream_error");
+    }
+
+    @Test
+    void anErrorEventAfterTheFirstChunkAndATruncatedStreamAreTheProvidersFault() {
+        StreamSession s = session(StreamEncoder.chat(false));
+        feed(s, "data: {\"t\":\"Hel\"}\n\n");
+        s.whenUpstreamSettled(settled::set);
+        attach(s);
+        s.error(529, new dev.caravan.error.ErrorMapper.UpstreamError("Overloaded", "overloaded_error", null, null));
+        assertThat(settled.get()).isTrue();
+
+        AtomicReference<Boolean> truncated = new AtomicReference<>();
+        StreamSession t = session(StreamEncoder.chat(false));
+        feed(t, "data: {\"t\":\"Hel\"}\n\n");
+        t.whenUpstreamSettled(truncated::set);
+        attach(t);
+        t.onComplete(); // no [DONE], no finish reason
+        assertThat(truncated.get()).isTrue();
+    }
+
+    @Test
+    void aCompleteAnswerAClientThatLeavesAndAGuardrailsRefusalAreNotTheProvidersFault() {
+        StreamSession s = session(StreamEncoder.chat(false));
+        feed(s, "data: {\"t\":\"Hi\"}\n\n");
+        s.whenUpstreamSettled(settled::set);
+        attach(s);
+        feed(s, "data: [DONE]\n\n");
+        assertThat(settled.get()).isFalse();
+
+        AtomicReference<Boolean> gone = new AtomicReference<>();
+        StreamSession g = session(StreamEncoder.chat(false));
+        feed(g, "data: {\"t\":\"Hi\"}\n\n");
+        g.whenUpstreamSettled(gone::set);
+        attach(g).close();
+        assertThat(gone.get()).isFalse();
+
+        AtomicReference<Boolean> refused = new AtomicReference<>();
+        StreamSession b = session(new RefusesSecond());
+        feed(b, "data: {\"t\":\"held\"}\n\n");
+        b.whenUpstreamSettled(refused::set);
+        feed(b, "data: {\"t\":\"refused\"}\n\n");
+        assertThat(refused.get()).isFalse();
+    }
+
+    @Test
+    void askedAfterTheEndItIsToldAtOnce() {
+        StreamSession s = session(StreamEncoder.chat(false));
+        feed(s, "data: {\"t\":\"Hel\"}\n\n");
+        attach(s);
+        s.onError(new java.io.IOException("Connection reset by peer"));
+        s.whenUpstreamSettled(settled::set);
+        assertThat(settled.get()).isTrue();
+    }
 }

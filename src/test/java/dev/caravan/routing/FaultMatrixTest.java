@@ -40,8 +40,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <li>every request is answered: by the healthy deployment when the fault shows before the first chunk, or, when the
  * first chunk had already reached the client, with that chunk and then an error event (never a clean end of a
  * truncated answer);</li>
- * <li>the breaker of a deployment with a small window opens after its configured number of failures, refuses calls
- * while open, lets its probes through after the wait once the fault is gone, and closes;</li>
+ * <li>the breaker of a deployment with a small window opens after its configured number of failures (a stream the
+ * provider breaks after its first chunk is one), refuses calls while open, lets its probes through after the wait
+ * once the fault is gone, and closes; a slow provider that completes its answers leaves it closed;</li>
  * <li>after a settle: the gateway has no more threads than before (small margin), no connection to the provider is
  * open (the stub's own count) and no client connection is left open on the gateway's port.</li>
  * </ul>
@@ -328,14 +329,25 @@ class FaultMatrixTest extends GatewayTestSupport {
         faults.put("mistral", fault.script());
         int threadsBefore = gatewayThreads().size();
         try {
-            if (expect == Expect.HEALTHY) {
-                opensAfterTheConfiguredFailures(stream);
+            // every fault but a slow provider counts against the breaker: before the first chunk as a failed
+            // attempt, after it when the stream ends (the client got what came and an error event)
+            boolean opens = expect != Expect.COMPLETE;
+            if (opens) {
+                opensAfterTheConfiguredFailures(stream, expect, fault.errorCode());
             }
             Burst burst = burst(stream);
             check(burst.load(), expect, "openai", stream, fault.errorCode());
-            check(burst.brk(), expect, "mistral", stream, fault.errorCode());
+            if (expect == Expect.ERROR_EVENT) {
+                // the open breaker sends the chain on to the healthy deployment; only its probes meet the fault
+                check(burst.brk().stream().filter(r -> "h".equals(r.header("x-caravan-deployment"))).toList(),
+                        Expect.HEALTHY, "mistral", stream);
+                check(burst.brk().stream().filter(r -> !"h".equals(r.header("x-caravan-deployment"))).toList(),
+                        Expect.ERROR_EVENT, "mistral", stream, fault.errorCode());
+            } else {
+                check(burst.brk(), expect, "mistral", stream, fault.errorCode());
+            }
             long mistralCalls = calls("mistral");
-            if (expect == Expect.HEALTHY) {
+            if (opens) {
                 // open: refused without a call, except the probes each elapsed wait lets through
                 long probesAllowed = (long) HALF_OPEN_PROBES * (1 + burst.millis() / WAIT_OPEN_MS);
                 // (twice that for resets: a reset on a reused pooled connection is retried once on a fresh one)
@@ -346,7 +358,7 @@ class FaultMatrixTest extends GatewayTestSupport {
                 assertThat(transitions.subList(transitions.size() - 2, transitions.size())).containsExactly(
                         "State transition from OPEN to HALF_OPEN", "State transition from HALF_OPEN to CLOSED");
             } else {
-                // the deployment answered (its first chunk went out): not a failure of the breaker's kind
+                // slow but complete: the deployment worked
                 assertThat(mistralCalls).isEqualTo(CONCURRENCY / 2);
                 assertThat(transitions).isEmpty();
                 assertThat(fb.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
@@ -359,11 +371,11 @@ class FaultMatrixTest extends GatewayTestSupport {
         }
     }
 
-    void opensAfterTheConfiguredFailures(boolean stream) {
+    void opensAfterTheConfiguredFailures(boolean stream, Expect expect, String errorCode) {
         List<LoadClient.Reply> first = client.burst(MIN_CALLS - 1, "/v1/chat/completions", KEY, ask("brk", stream));
-        check(first, Expect.HEALTHY, "mistral", stream);
+        check(first, expect, "mistral", stream, errorCode);
         assertThat(state("fb")).as("after %d failures", MIN_CALLS - 1).isEqualTo("CLOSED");
-        check(client.burst(1, "/v1/chat/completions", KEY, ask("brk", stream)), Expect.HEALTHY, "mistral", stream);
+        check(client.burst(1, "/v1/chat/completions", KEY, ask("brk", stream)), expect, "mistral", stream, errorCode);
         assertThat(state("fb")).as("after %d failures", MIN_CALLS).isEqualTo("OPEN");
         // a connection reset on a reused pooled connection is retried once on a fresh one (UpstreamCallState)
         assertThat(calls("mistral")).isBetween((long) MIN_CALLS, 2L * MIN_CALLS);
