@@ -1,15 +1,12 @@
 package dev.caravan.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
 import dev.caravan.support.Secrets;
+import dev.caravan.support.Sha256;
 
 /**
  * Gateway keys declared in configuration: {@code caravan.keys.<name>=<key>} (values by reference, e.g.
@@ -54,12 +51,8 @@ public final class ConfigKeyAuthenticator implements Authenticator {
         return byDigest.size();
     }
 
+    /** SHA-256 (hex) of a key. */
     public static String digest(String key) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(md.digest(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(key);
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -19,6 +18,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.caravan.api.Json;
 import dev.caravan.api.Usage;
 import dev.caravan.catalog.Cost;
+import dev.caravan.support.Sha256;
 
 /**
  * Exact-match cache of non-streamed answers (Caffeine), bounded by entries, bytes and age. The key is the SHA-256
@@ -84,15 +84,14 @@ public final class ResponseCache {
             }
         }
         try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] body = Json.MAPPER.writeValueAsBytes(top);
+            MessageDigest md = Sha256.digest();
             md.update(tenant.getBytes(StandardCharsets.UTF_8));
             md.update((byte) 0);
             md.update(endpoint.getBytes(StandardCharsets.UTF_8));
             md.update((byte) 0);
-            md.update(Json.MAPPER.writeValueAsBytes(top));
+            md.update(body);
             return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -5,6 +5,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 import dev.caravan.auth.ConfigKeyAuthenticator;
+import dev.caravan.support.Sha256;
 
 /** New key material: {@code sk-cvn-} and 32 random bytes (base64url), its SHA-256, ids and display prefixes. */
 public final class KeySecrets {
@@ -12,13 +13,6 @@ public final class KeySecrets {
     public static final String PREFIX = "sk-cvn-";
 
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final ThreadLocal<java.security.MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    });
 
     private KeySecrets() {
     }
@@ -35,11 +29,9 @@ public final class KeySecrets {
         return "key_" + HexFormat.of().formatHex(b);
     }
 
-    /** SHA-256 (hex) of a key; the same digest as {@link ConfigKeyAuthenticator#digest}. */
+    /** SHA-256 (hex) of a key; {@link ConfigKeyAuthenticator#digest} too. */
     public static String hash(String secret) {
-        java.security.MessageDigest md = SHA256.get();
-        md.reset();
-        return HexFormat.of().formatHex(md.digest(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return Sha256.hex(secret);
     }
 
     /** What lists show of a key: its first characters. */
