@@ -11,6 +11,8 @@
 # them), WARMUP s of c32 load, then ROUNDS rounds of one SLICE-s window on each side (order A B, B A, A B, ...:
 # drift within a round cancels too). Printed per round: requests and CPU ms per request of each side and the
 # ratio B/A; at the end the ratio of the sums and the median of the per-round ratios.
+# Resolution: an A/A run (the same jar on both sides, 16 rounds) gave 1.036, so a difference under ~5% is not
+# shown by one run; run both orders (A B, then B A) with 16-20 rounds each and take the geometric mean.
 set -euo pipefail
 cd "$(dirname "$0")"
 BENCH="$(pwd)"
