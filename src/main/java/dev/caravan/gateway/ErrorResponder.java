@@ -10,6 +10,7 @@ import dev.caravan.error.ApiException;
 import dev.caravan.error.ErrorFormat;
 import dev.caravan.error.ErrorMapper;
 import dev.caravan.error.ProviderUnavailable;
+import dev.caravan.provider.StreamSession;
 import dev.caravan.support.Secrets;
 
 /**
@@ -48,6 +49,10 @@ public final class ErrorResponder extends AsyncProcessorSupport {
                 : ErrorMapper.toClient(t, requestId);
         if (!(t instanceof ApiException) && !(t instanceof ProviderUnavailable)) {
             LOG.error("request {} failed: {}", requestId, Secrets.scrub(String.valueOf(t)), scrubbed(t));
+        }
+        if (exchange.getMessage().getBody() instanceof StreamSession dropped) {
+            // a step after the deployment failed: the stream it started is not going anywhere
+            dropped.abandon();
         }
         ErrorFormat.Reply reply = (call == null ? ErrorFormat.OPENAI : call.errorFormat()).reply(ce);
         if (call != null) {

@@ -138,6 +138,27 @@ public final class StreamSession implements Flow.Subscriber<List<ByteBuffer>>, C
         }
     }
 
+    /**
+     * The route failed after this stream's first chunk and before a client response was attached (a step of the
+     * routing file after the deployment threw): nothing more is read, the upstream call is cancelled, and the
+     * attempt settles as the provider's success (it worked; the gateway dropped the answer). No-op once attached.
+     */
+    public void abandon() {
+        synchronized (this) {
+            if (out != null) {
+                return;
+            }
+            ended = true;
+            reviewing = false;
+            settle(false);
+            cancelWatchdog();
+            pending.clear();
+            pendingBytes = 0;
+            onFinish = o -> null;
+        }
+        cancelUpstream();
+    }
+
     /** Hands the stream to the client's response; chunks held so far are flushed. */
     public void attach(SseResponse response, Consumer<StreamOutcome> onFinish) {
         attach(response, o -> {
