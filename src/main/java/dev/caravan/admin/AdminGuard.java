@@ -11,6 +11,7 @@ import org.apache.camel.Processor;
 import dev.caravan.error.ApiException;
 import dev.caravan.error.ErrorMapper;
 import dev.caravan.support.Secrets;
+import dev.caravan.support.Sha256;
 
 /**
  * First step of the admin routes ({@code /admin/keys}, {@code /admin/spend}): requires
@@ -67,10 +68,6 @@ public final class AdminGuard implements Processor {
     }
 
     private static byte[] digest(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.digest().digest(s.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -4,12 +4,12 @@ import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.caravan.support.Secrets;
+import dev.caravan.support.Sha256;
 
 /**
  * Who may log in to the console: the admin user with the admin key as password ({@code caravan.admin.key}), and
@@ -47,13 +47,9 @@ public final class HawtioAccounts {
 
     static byte[] digest(char[] password) {
         ByteBuffer bytes = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
-        try {
-            byte[] raw = Arrays.copyOf(bytes.array(), bytes.limit());
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(raw);
-            Arrays.fill(raw, (byte) 0);
-            return d;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] raw = Arrays.copyOf(bytes.array(), bytes.limit());
+        byte[] d = Sha256.digest().digest(raw);
+        Arrays.fill(raw, (byte) 0);
+        return d;
     }
 }
