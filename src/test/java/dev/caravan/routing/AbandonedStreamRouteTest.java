@@ -32,17 +32,12 @@ class AbandonedStreamRouteTest extends GatewayTestSupport {
     @Override
     protected void prepareConfig(Path dir) throws IOException {
         Files.writeString(dir.resolve("routes/routing.camel.yaml"), RouteYaml.deployment("x", "openai", "m-x", "")
-                + """
-                - route:
-                    id: route.chat
-                    from:
-                      uri: direct:route.chat
-                      steps:
-                        - to: "direct:deployment.x"
-                        - throwException:
-                            exceptionType: java.lang.IllegalStateException
-                            message: "a step after the deployment failed"
-                """);
+                + RouteYaml.routeChat("""
+                - to: "direct:deployment.x"
+                - throwException:
+                    exceptionType: java.lang.IllegalStateException
+                    message: "a step after the deployment failed"
+                """));
     }
 
     @Test

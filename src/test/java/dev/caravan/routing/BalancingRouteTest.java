@@ -56,14 +56,9 @@ class BalancingRouteTest extends GatewayTestSupport {
                 + deployment("cattwo", "openrouter", "")
                 + chain("flaky", RouteYaml.FAILOVER, "flaky", "w1")
                 + chain("catcost", "customLoadBalancer: lowestCostChain", "catone", "cattwo")
-                + """
-                - route:
-                    id: route.chat
-                    from:
-                      uri: direct:route.chat
-                      steps:
-                        - toD: "direct:chain.${body.model.substring(6)}"
-                """;
+                + RouteYaml.routeChat("""
+                - toD: "direct:chain.${body.model.substring(6)}"
+                """);
         Files.writeString(dir.resolve("routes/routing.camel.yaml"), routing);
         Files.writeString(dir.resolve("models.yaml"), catalogPrices("0.1", "5"));
     }

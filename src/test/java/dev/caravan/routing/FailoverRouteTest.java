@@ -52,22 +52,17 @@ class FailoverRouteTest extends GatewayTestSupport {
                 + RouteYaml.chain("cat", RouteYaml.FAILOVER, "cat", "b")
                 + RouteYaml.chain("breaker", RouteYaml.FAILOVER, "br", "b")
                 + RouteYaml.chain("alone", RouteYaml.FAILOVER, "a")
-                + """
-                - route:
-                    id: route.chat
-                    from:
-                      uri: direct:route.chat
+                + RouteYaml.routeChat("""
+                - choice:
+                    when:
+                      - simple: "${header.CaravanModelAsked} startsWith 'chain/'"
+                        steps:
+                          - toD: "direct:chain.${body.model.substring(6)}"
+                    otherwise:
                       steps:
-                        - choice:
-                            when:
-                              - simple: "${header.CaravanModelAsked} startsWith 'chain/'"
-                                steps:
-                                  - toD: "direct:chain.${body.model.substring(6)}"
-                            otherwise:
-                              steps:
-                                - process: { ref: modelRouter }
-                                - toD: "direct:provider.${header.CaravanProvider}.chat?block=false"
-                """;
+                        - process: { ref: modelRouter }
+                        - toD: "direct:provider.${header.CaravanProvider}.chat?block=false"
+                """);
         Files.writeString(dir.resolve("routes/routing.camel.yaml"), routing);
         // deployment "cat" states no context window or capabilities: they come from the price catalog
         Files.writeString(dir.resolve("models.yaml"), """

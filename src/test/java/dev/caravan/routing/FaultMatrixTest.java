@@ -108,14 +108,9 @@ class FaultMatrixTest extends GatewayTestSupport {
                 + RouteYaml.deployment("h", "groq", "m-h", "")
                 + RouteYaml.chain("load", RouteYaml.FAILOVER, "f", "h")
                 + RouteYaml.chain("brk", RouteYaml.FAILOVER, "fb", "h")
-                + """
-                - route:
-                    id: route.chat
-                    from:
-                      uri: direct:route.chat
-                      steps:
-                        - toD: "direct:chain.${body.model.substring(6)}"
-                """;
+                + RouteYaml.routeChat("""
+                - toD: "direct:chain.${body.model.substring(6)}"
+                """);
         Files.writeString(dir.resolve("routes/routing.camel.yaml"), routing);
     }
 

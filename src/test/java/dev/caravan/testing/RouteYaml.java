@@ -40,6 +40,17 @@ public final class RouteYaml {
                 %s""".formatted(id, id, balancer, to);
     }
 
+    /** The routing file's entry route {@code route.chat}: {@code steps} is its YAML step list, from column 0. */
+    public static String routeChat(String steps) {
+        return """
+                - route:
+                    id: route.chat
+                    from:
+                      uri: direct:route.chat
+                      steps:
+                %s""".formatted(steps.indent(8));
+    }
+
     /** The failover balancer of the shipped routing file: the next deployment on ProviderUnavailable. */
     public static final String FAILOVER = "failoverLoadBalancer: { exception: [ dev.caravan.error.ProviderUnavailable ] }";
 }

@@ -52,22 +52,17 @@ class OtelTracesRouteTest extends GatewayTestSupport {
                 RouteYaml.deployment("a", "openai", "m-a", "")
                         + RouteYaml.deployment("b", "groq", "m-b", "")
                         + RouteYaml.chain("ab", RouteYaml.FAILOVER, "a", "b")
-                        + """
-                        - route:
-                            id: route.chat
-                            from:
-                              uri: direct:route.chat
+                        + RouteYaml.routeChat("""
+                        - choice:
+                            when:
+                              - simple: "${body.model} == 'chain/ab'"
+                                steps:
+                                  - to: direct:chain.ab
+                            otherwise:
                               steps:
-                                - choice:
-                                    when:
-                                      - simple: "${body.model} == 'chain/ab'"
-                                        steps:
-                                          - to: direct:chain.ab
-                                    otherwise:
-                                      steps:
-                                        - process: { ref: modelRouter }
-                                        - toD: "direct:provider.${header.CaravanProvider}.chat?block=false"
-                        """);
+                                - process: { ref: modelRouter }
+                                - toD: "direct:provider.${header.CaravanProvider}.chat?block=false"
+                        """));
     }
 
     @AfterAll
