@@ -21,7 +21,8 @@ source "$H/lib/common.sh"
 [ $# -eq 2 ] || die "usage: cpu-ab.sh JAR_A[|OPTIONS] JAR_B[|OPTIONS]"
 CONNS="${CONNS:-32}"; WARMUP="${WARMUP:-40}"; SLICE="${SLICE:-5}"; ROUNDS="${ROUNDS:-10}"
 KEY="sk-cvn-bench-0123456789"
-JAVA_OPTS="${CARAVAN_JAVA_OPTS:--XX:+UseSerialGC -Xms160m -Xmx160m -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError}"
+# the launcher's default JVM options (docker/caravan.sh), unless CARAVAN_JAVA_OPTS says otherwise
+JAVA_OPTS="${CARAVAN_JAVA_OPTS:-$(sed -n 's/.*JAVA_OPTS:-\([^}]*\)}.*/\1/p' "$BENCH/../docker/caravan.sh" | head -1)}"
 ensure_wrk
 "$H/start-mock.sh"
 

@@ -20,7 +20,8 @@ H="$BENCH/harness"
 source "$H/lib/common.sh"
 CONNS="${CONNS:-1}"; WARMUP="${WARMUP:-40}"; DURATION="${DURATION:-20}"
 PORT="${CARAVAN_PORT:-18080}"; KEY="sk-cvn-bench-0123456789"
-JAVA_OPTS="${CARAVAN_JAVA_OPTS:--XX:+UseSerialGC -Xms160m -Xmx160m -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError}"
+# the launcher's default JVM options (docker/caravan.sh), unless CARAVAN_JAVA_OPTS says otherwise
+JAVA_OPTS="${CARAVAN_JAVA_OPTS:-$(sed -n 's/.*JAVA_OPTS:-\([^}]*\)}.*/\1/p' "$BENCH/../docker/caravan.sh" | head -1)}"
 [ $# -gt 0 ] || set -- "$BENCH/../target/caravan.jar"
 ensure_wrk
 "$H/start-mock.sh"

@@ -34,6 +34,7 @@ CONFIGS=(
   "serial-128-arena2|$J17|-XX:+UseSerialGC -Xms128m -Xmx128m -XX:+ExitOnOutOfMemoryError|MALLOC_ARENA_MAX=2"
   "serial-160-trim|$J17|-XX:+UseSerialGC -Xms160m -Xmx160m -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError|MALLOC_ARENA_MAX=2"
   "g1-160-trim|$J17|-XX:+UseG1GC -Xms160m -Xmx160m -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError|MALLOC_ARENA_MAX=2"
+  "serial-128-young53-trim|$J17|-XX:+UseSerialGC -Xms128m -Xmx128m -Xmn54592k -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError|MALLOC_ARENA_MAX=2"
   "shipped|$J17|${SHIPPED_OPTS:-}|${SHIPPED_ENV:-}"
 )
 OUT="$BENCH/results"; mkdir -p "$OUT"
