@@ -22,6 +22,14 @@ PORT="${CARAVAN_PORT:-18080}"
 KEY="sk-cvn-bench-0123456789"
 JAR="${CARAVAN_JAR:-$BENCH/../target/caravan.jar}"
 [ -f "$JAR" ] || die "no $JAR: mvn -B -o -q -DskipTests package"
+# no CARAVAN_JAVA_OPTS: the gateway starts as docker/caravan.sh starts it (its default JVM options and two malloc
+# arenas), so a plain run measures the shipped defaults rather than the JVM's own sizing for this box
+GW_ARENAS="${MALLOC_ARENA_MAX:-}"
+if [ -z "${CARAVAN_JAVA_OPTS:-}" ]; then
+  CARAVAN_JAVA_OPTS="$(sed -n 's/.*JAVA_OPTS:-\([^}]*\)}.*/\1/p' "$BENCH/../docker/caravan.sh" | head -1)"
+  GW_ARENAS="${GW_ARENAS:-2}"
+fi
+
 REC="${KEEP:-$BENCH_STATE/profile.jfr}"
 JFC="$BENCH_STATE/profile.jfc"
 cat >"$JFC" <<'EOF'
@@ -38,7 +46,7 @@ ensure_wrk
 "$H/start-mock.sh"
 stop_pid caravan
 rm -rf "$BENCH_STATE/caravan-data"   # an empty ledger, as in bench/run.sh
-CARAVAN_API_KEY="$KEY" start_bg caravan "$GW_CPUS" timeout -k 5 3600 java ${CARAVAN_JAVA_OPTS:-} \
+CARAVAN_API_KEY="$KEY" start_bg caravan "$GW_CPUS" env ${GW_ARENAS:+MALLOC_ARENA_MAX=$GW_ARENAS} timeout -k 5 3600 java ${CARAVAN_JAVA_OPTS:-} \
   -XX:FlightRecorderOptions:stackdepth=256 -Dcaravan.ledger.durability=async -Dcaravan.api.host=127.0.0.1 \
   -Dcaravan.api.port="$PORT" -Dcaravan.admin.port=$((PORT + 1)) -Dcaravan.config.dir="${CONFIG_DIR:-$BENCH/config}" -Dcaravan.data.dir="$BENCH_STATE/caravan-data" -jar "$JAR"
 wait_http "http://127.0.0.1:$PORT/health" 60 || die "Caravan did not start (see $LOG_DIR/caravan.log)"

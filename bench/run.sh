@@ -9,7 +9,8 @@
 #   OTEL=1 bench/run.sh          # Caravan with OpenTelemetry on: traces and metrics exported over OTLP/HTTP to
 #                                # the nginx mock (/v1/traces, /v1/metrics answer 200 and drop); labels caravan-otel-*
 #   LEDGER_DURABILITY=sync NO_PORTKEY=1 bench/run.sh   # ledger rows committed before each reply (labels end -sync)
-#   CARAVAN_JAVA_OPTS="-Xmx256m" bench/run.sh           # JVM options for the gateway (the java on PATH runs it)
+#   CARAVAN_JAVA_OPTS="-Xmx256m" bench/run.sh           # JVM options for the gateway (the java on PATH runs it);
+#                                                       # unset: docker/caravan.sh's defaults and MALLOC_ARENA_MAX=2
 #   CONFIG_DIR=/tmp/conf bench/run.sh  # another configuration directory than bench/config (models.yaml, routes/)
 #   DUMP_MEMORY=/tmp/x bench/run.sh   # at the end: jcmd native-memory summary and heap after GC into /tmp/x.*
 #
@@ -35,6 +36,14 @@ STAMP="$(date +%Y%m%d-%H%M%S)"
 LINES="$OUT/run-$STAMP.txt"
 
 [ -f "$JAR" ] || (cd "$BENCH/.." && mvn -q -DskipTests package)
+# no CARAVAN_JAVA_OPTS: the gateway starts as docker/caravan.sh starts it (its default JVM options and two malloc
+# arenas), so a plain run measures the shipped defaults rather than the JVM's own sizing for this box
+GW_ARENAS="${MALLOC_ARENA_MAX:-}"
+if [ -z "${CARAVAN_JAVA_OPTS:-}" ]; then
+  CARAVAN_JAVA_OPTS="$(sed -n 's/.*JAVA_OPTS:-\([^}]*\)}.*/\1/p' "$BENCH/../docker/caravan.sh" | head -1)"
+  GW_ARENAS="${GW_ARENAS:-2}"
+fi
+
 "$H/start-mock.sh"
 
 # the gateway's data (the H2 ledger) starts empty in every run: under bench/data it grew by ~5,000 rows a second
@@ -47,7 +56,7 @@ start_caravan() {
   log "starting Caravan on 127.0.0.1:$CARAVAN_PORT (CPU $GW_CPUS, ledger durability $LEDGER_DURABILITY)"
   local otel=()
   [ -z "${OTEL:-}" ] || otel=(-Dcaravan.otel.endpoint="http://127.0.0.1:$MOCK_PORT")
-  CARAVAN_API_KEY="$KEY" start_bg caravan "$GW_CPUS" timeout -k 5 7200 java ${CARAVAN_JAVA_OPTS:-} "${otel[@]}" \
+  CARAVAN_API_KEY="$KEY" start_bg caravan "$GW_CPUS" env ${GW_ARENAS:+MALLOC_ARENA_MAX=$GW_ARENAS} timeout -k 5 7200 java ${CARAVAN_JAVA_OPTS:-} "${otel[@]}" \
     -Dcaravan.ledger.durability="$LEDGER_DURABILITY" -Dcaravan.api.host=127.0.0.1 -Dcaravan.api.port="$CARAVAN_PORT" -Dcaravan.admin.port=$((CARAVAN_PORT + 1)) \
     -Dcaravan.config.dir="${CONFIG_DIR:-$BENCH/config}" -Dcaravan.data.dir="$DATA_DIR" -jar "$JAR"
   wait_http "http://127.0.0.1:$CARAVAN_PORT/health" 60 || die "Caravan did not start (see $LOG_DIR/caravan.log)"
