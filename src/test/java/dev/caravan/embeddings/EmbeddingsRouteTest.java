@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.caravan.money.MoneyTestSupport;
+import dev.caravan.testing.RouteYaml;
 import dev.caravan.testing.StubUpstream;
 
 /**
@@ -42,45 +43,15 @@ class EmbeddingsRouteTest extends MoneyTestSupport {
     @Override
     protected void prepareConfig(Path dir) throws IOException {
         Files.writeString(dir.resolve("routes/routing.camel.yaml"), deployment("embed-a", "openai")
-                + deployment("embed-b", "azure") + """
-                - route:
-                    id: chain.embed
-                    from:
-                      uri: direct:chain.embed
-                      steps:
-                        - loadBalance:
-                            failoverLoadBalancer:
-                              exception: [ dev.caravan.error.ProviderUnavailable ]
-                            steps:
-                              - to: direct:deployment.embed-a
-                              - to: direct:deployment.embed-b
-                - route:
-                    id: route.chat
-                    from:
-                      uri: direct:route.chat
-                      steps:
-                        - choice:
-                            when:
-                              - simple: "${header.CaravanEndpoint} == 'embeddings' && ${header.CaravanModelAsked} == 'caravan/embed'"
-                                steps:
-                                  - to: direct:chain.embed
-                            otherwise:
-                              steps:
-                                - process: { ref: modelRouter }
-                                - toD: "direct:provider.${header.CaravanProvider}.chat?block=false"
-                """);
+                + deployment("embed-b", "azure")
+                + RouteYaml.chain("embed", RouteYaml.FAILOVER, "embed-a", "embed-b")
+                + RouteYaml.routeChatWhen(
+                        "${header.CaravanEndpoint} == 'embeddings' && ${header.CaravanModelAsked} == 'caravan/embed'",
+                        "to: direct:chain.embed"));
     }
 
     static String deployment(String id, String provider) {
-        return """
-                - templatedRoute:
-                    routeTemplateRef: deployment
-                    routeId: deployment.%s
-                    parameters:
-                      - { name: id, value: %s }
-                      - { name: provider, value: %s }
-                      - { name: model, value: text-embedding-3-small }
-                """.formatted(id, id, provider);
+        return RouteYaml.deployment(id, provider, "text-embedding-3-small", "");
     }
 
     @BeforeEach

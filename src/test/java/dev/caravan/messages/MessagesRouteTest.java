@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.caravan.money.MoneyTestSupport;
 import dev.caravan.testing.Fixtures;
+import dev.caravan.testing.RouteYaml;
 import dev.caravan.testing.StubUpstream;
 
 /**
@@ -39,46 +40,13 @@ class MessagesRouteTest extends MoneyTestSupport {
 
     @Override
     protected void prepareConfig(Path dir) throws IOException {
-        Files.writeString(dir.resolve("routes/routing.camel.yaml"), deployment("m-claude", "anthropic",
-                "claude-sonnet-4-5") + deployment("m-gpt", "openai", "gpt-4o-mini") + """
-                - route:
-                    id: chain.messages
-                    from:
-                      uri: direct:chain.messages
-                      steps:
-                        - loadBalance:
-                            failoverLoadBalancer:
-                              exception: [ dev.caravan.error.ProviderUnavailable ]
-                            steps:
-                              - to: direct:deployment.m-claude
-                              - to: direct:deployment.m-gpt
-                - route:
-                    id: route.chat
-                    from:
-                      uri: direct:route.chat
-                      steps:
-                        - choice:
-                            when:
-                              - simple: "${header.CaravanEndpoint} == 'messages' && ${header.CaravanModelAsked} == 'caravan/code'"
-                                steps:
-                                  - to: direct:chain.messages
-                            otherwise:
-                              steps:
-                                - process: { ref: modelRouter }
-                                - toD: "direct:provider.${header.CaravanProvider}.chat?block=false"
-                """);
-    }
-
-    static String deployment(String id, String provider, String model) {
-        return """
-                - templatedRoute:
-                    routeTemplateRef: deployment
-                    routeId: deployment.%s
-                    parameters:
-                      - { name: id, value: %s }
-                      - { name: provider, value: %s }
-                      - { name: model, value: %s }
-                """.formatted(id, id, provider, model);
+        Files.writeString(dir.resolve("routes/routing.camel.yaml"),
+                RouteYaml.deployment("m-claude", "anthropic", "claude-sonnet-4-5", "")
+                + RouteYaml.deployment("m-gpt", "openai", "gpt-4o-mini", "")
+                + RouteYaml.chain("messages", RouteYaml.FAILOVER, "m-claude", "m-gpt")
+                + RouteYaml.routeChatWhen(
+                        "${header.CaravanEndpoint} == 'messages' && ${header.CaravanModelAsked} == 'caravan/code'",
+                        "to: direct:chain.messages"));
     }
 
     @BeforeEach

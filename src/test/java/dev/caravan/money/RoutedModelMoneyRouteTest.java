@@ -36,38 +36,17 @@ class RoutedModelMoneyRouteTest extends MoneyTestSupport {
                 deployment("private", "openai", "my-private-finetune")
                 + deployment("mini", "openai", "gpt-4o-mini")
                 + deployment("big", "openai", "gpt-4o")
+                + RouteYaml.chain("team-default", RouteYaml.FAILOVER, "private", "mini")
                 + """
-                - route:
-                    id: chain.team-default
-                    from:
-                      uri: direct:chain.team-default
-                      steps:
-                        - loadBalance:
-                            failoverLoadBalancer: { exception: [ dev.caravan.error.ProviderUnavailable ] }
-                            steps:
-                              - to: direct:deployment.private
-                              - to: direct:deployment.mini
                 - route:
                     id: chain.team-big
                     from:
                       uri: direct:chain.team-big
                       steps:
                         - to: direct:deployment.big
-                - route:
-                    id: route.chat
-                    from:
-                      uri: direct:route.chat
-                      steps:
-                        - choice:
-                            when:
-                              - simple: "${body.model} startsWith 'team/'"
-                                steps:
-                                  - toD: "direct:chain.team-${body.model.substring(5)}"
-                            otherwise:
-                              steps:
-                                - process: { ref: modelRouter }
-                                - toD: "direct:provider.${header.CaravanProvider}.chat?block=false"
-                """);
+                """
+                + RouteYaml.routeChatWhen("${body.model} startsWith 'team/'",
+                        "toD: \"direct:chain.team-${body.model.substring(5)}\""));
     }
 
     @BeforeEach

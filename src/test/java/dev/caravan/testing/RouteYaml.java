@@ -51,6 +51,25 @@ public final class RouteYaml {
                 %s""".formatted(steps.indent(8));
     }
 
+    /**
+     * The routing file's entry route with one choice: requests for which {@code condition} (a Simple expression)
+     * holds take {@code step} (one YAML step, e.g. {@code to: direct:chain.x}); every other request goes to its
+     * model's provider through the {@code modelRouter}, as in the shipped routing file.
+     */
+    public static String routeChatWhen(String condition, String step) {
+        return routeChat("""
+                - choice:
+                    when:
+                      - simple: "%s"
+                        steps:
+                          - %s
+                    otherwise:
+                      steps:
+                        - process: { ref: modelRouter }
+                        - toD: "direct:provider.${header.CaravanProvider}.chat?block=false"
+                """.formatted(condition, step));
+    }
+
     /** The failover balancer of the shipped routing file: the next deployment on ProviderUnavailable. */
     public static final String FAILOVER = "failoverLoadBalancer: { exception: [ dev.caravan.error.ProviderUnavailable ] }";
 }

@@ -65,32 +65,9 @@ class BedrockRouteTest extends GatewayTestSupport {
     protected void prepareConfig(Path dir) throws IOException {
         String routing = RouteYaml.deployment("bedrock-lite", "bedrock", "amazon.nova-lite-v1:0", "")
                 + RouteYaml.deployment("oa", "openai", "gpt-4o-mini", "")
-                + """
-                - route:
-                    id: chain.bedrock-first
-                    from:
-                      uri: direct:chain.bedrock-first
-                      steps:
-                        - loadBalance:
-                            failoverLoadBalancer: { exception: [ dev.caravan.error.ProviderUnavailable ] }
-                            steps:
-                              - to: direct:deployment.bedrock-lite
-                              - to: direct:deployment.oa
-                - route:
-                    id: route.chat
-                    from:
-                      uri: direct:route.chat
-                      steps:
-                        - choice:
-                            when:
-                              - simple: "${body.model} startsWith 'chain/'"
-                                steps:
-                                  - toD: "direct:chain.${body.model.substring(6)}"
-                            otherwise:
-                              steps:
-                                - process: { ref: modelRouter }
-                                - toD: "direct:provider.${header.CaravanProvider}.chat?block=false"
-                """;
+                + RouteYaml.chain("bedrock-first", RouteYaml.FAILOVER, "bedrock-lite", "oa")
+                + RouteYaml.routeChatWhen("${body.model} startsWith 'chain/'",
+                        "toD: \"direct:chain.${body.model.substring(6)}\"");
         Files.writeString(dir.resolve("routes/routing.camel.yaml"), routing);
     }
 
