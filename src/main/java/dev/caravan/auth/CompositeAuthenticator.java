@@ -3,7 +3,7 @@ package dev.caravan.auth;
 import java.util.List;
 import java.util.Optional;
 
-/** Asks each authenticator in turn (virtual keys first, then keys from configuration); the first answer wins. */
+/** Asks each authenticator in turn (keys from configuration first, then virtual keys); the first answer wins. */
 public final class CompositeAuthenticator implements Authenticator {
 
     private final List<Authenticator> authenticators;

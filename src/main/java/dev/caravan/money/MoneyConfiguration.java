@@ -27,6 +27,7 @@ import dev.caravan.error.ApiException;
 import dev.caravan.error.ErrorMapper;
 import dev.caravan.gateway.CallEvents;
 import dev.caravan.keys.JdbcKeyStore;
+import dev.caravan.keys.KeyStore;
 import dev.caravan.keys.VirtualKeyAuthenticator;
 import dev.caravan.ledger.JdbcLedgerWriter;
 import dev.caravan.ledger.Ledger;
@@ -52,7 +53,7 @@ public final class MoneyConfiguration {
     }
 
     /**
-     * Binds the beans and returns the authenticator the API must use (virtual keys first, then {@code configKeys}).
+     * Binds the beans and returns the authenticator the API must use ({@link #authenticator}).
      * The money path reports on the operations plane: its counters, labelled cache hits and misses and the
      * ledger's unwritten rows through {@code gateway} (on {@code /metrics}), the ledger database in {@code /ready};
      * its metering listener goes first in {@code events}, so that the listeners after it report its price.
@@ -115,7 +116,16 @@ public final class MoneyConfiguration {
 
         boolean watch = Boolean.parseBoolean(prop(pc, "caravan.reload.enabled", "true"));
         addServices(ctx, db, dbProbe, ledger, alerts, catalog, events, listener, watch);
-        return new CompositeAuthenticator(List.of(new VirtualKeyAuthenticator(keys, clock), configKeys));
+        return authenticator(configKeys, keys, clock);
+    }
+
+    /**
+     * The API's authenticator: the keys from configuration first (a lookup in memory), then the virtual keys. A
+     * configuration key never waits on the key store, whose lookup of a hash it has not seen reads the database
+     * every few seconds (and, with the database down, waits for its connection time-out before answering).
+     */
+    static Authenticator authenticator(Authenticator configKeys, KeyStore keys, Clock clock) {
+        return new CompositeAuthenticator(List.of(configKeys, new VirtualKeyAuthenticator(keys, clock)));
     }
 
     /** {@code caravan.money.enabled=false}: the steps do nothing and the admin API answers 503. */
