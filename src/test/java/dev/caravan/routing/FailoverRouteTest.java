@@ -52,17 +52,8 @@ class FailoverRouteTest extends GatewayTestSupport {
                 + RouteYaml.chain("cat", RouteYaml.FAILOVER, "cat", "b")
                 + RouteYaml.chain("breaker", RouteYaml.FAILOVER, "br", "b")
                 + RouteYaml.chain("alone", RouteYaml.FAILOVER, "a")
-                + RouteYaml.routeChat("""
-                - choice:
-                    when:
-                      - simple: "${header.CaravanModelAsked} startsWith 'chain/'"
-                        steps:
-                          - toD: "direct:chain.${body.model.substring(6)}"
-                    otherwise:
-                      steps:
-                        - process: { ref: modelRouter }
-                        - toD: "direct:provider.${header.CaravanProvider}.chat?block=false"
-                """);
+                + RouteYaml.routeChatWhen("${header.CaravanModelAsked} startsWith 'chain/'",
+                        "toD: \"direct:chain.${body.model.substring(6)}\"");
         Files.writeString(dir.resolve("routes/routing.camel.yaml"), routing);
         // deployment "cat" states no context window or capabilities: they come from the price catalog
         Files.writeString(dir.resolve("models.yaml"), """

@@ -52,17 +52,7 @@ class OtelTracesRouteTest extends GatewayTestSupport {
                 RouteYaml.deployment("a", "openai", "m-a", "")
                         + RouteYaml.deployment("b", "groq", "m-b", "")
                         + RouteYaml.chain("ab", RouteYaml.FAILOVER, "a", "b")
-                        + RouteYaml.routeChat("""
-                        - choice:
-                            when:
-                              - simple: "${body.model} == 'chain/ab'"
-                                steps:
-                                  - to: direct:chain.ab
-                            otherwise:
-                              steps:
-                                - process: { ref: modelRouter }
-                                - toD: "direct:provider.${header.CaravanProvider}.chat?block=false"
-                        """));
+                        + RouteYaml.routeChatWhen("${body.model} == 'chain/ab'", "to: direct:chain.ab"));
     }
 
     @AfterAll
