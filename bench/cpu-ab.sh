@@ -22,7 +22,7 @@ source "$H/lib/common.sh"
 CONNS="${CONNS:-32}"; WARMUP="${WARMUP:-40}"; SLICE="${SLICE:-5}"; ROUNDS="${ROUNDS:-10}"
 KEY="sk-cvn-bench-0123456789"
 # the launcher's default JVM options (docker/caravan.sh), unless CARAVAN_JAVA_OPTS says otherwise
-JAVA_OPTS="${CARAVAN_JAVA_OPTS:-$(sed -n 's/.*JAVA_OPTS:-\([^}]*\)}.*/\1/p' "$BENCH/../docker/caravan.sh" | head -1)}"
+JAVA_OPTS="${CARAVAN_JAVA_OPTS:-$(launcher_java_opts)}"
 ensure_wrk
 "$H/start-mock.sh"
 

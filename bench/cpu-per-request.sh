@@ -21,7 +21,7 @@ source "$H/lib/common.sh"
 CONNS="${CONNS:-1}"; WARMUP="${WARMUP:-40}"; DURATION="${DURATION:-20}"
 PORT="${CARAVAN_PORT:-18080}"; KEY="sk-cvn-bench-0123456789"
 # the launcher's default JVM options (docker/caravan.sh), unless CARAVAN_JAVA_OPTS says otherwise
-JAVA_OPTS="${CARAVAN_JAVA_OPTS:-$(sed -n 's/.*JAVA_OPTS:-\([^}]*\)}.*/\1/p' "$BENCH/../docker/caravan.sh" | head -1)}"
+JAVA_OPTS="${CARAVAN_JAVA_OPTS:-$(launcher_java_opts)}"
 [ $# -gt 0 ] || set -- "$BENCH/../target/caravan.jar"
 ensure_wrk
 "$H/start-mock.sh"

@@ -64,8 +64,7 @@ sed 's#"mock/gpt-4o-mini"#"mockerr/gpt-4o-mini"#' "$BENCH/requests/mock.json" >"
 DATA="$BENCH_STATE/data"; rm -rf "$DATA"
 GCLOG="$BENCH_STATE/gc.log"; rm -f "$GCLOG"
 # the launcher's default JVM options, unless CARAVAN_JAVA_OPTS says otherwise
-DEFAULT_OPTS="$(sed -n 's/.*JAVA_OPTS:-\([^}]*\)}.*/\1/p' "$BENCH/../docker/caravan.sh" | head -1)"
-JOPTS="${CARAVAN_JAVA_OPTS:-$DEFAULT_OPTS}"
+JOPTS="${CARAVAN_JAVA_OPTS:-$(launcher_java_opts)}"
 log "starting Caravan on 127.0.0.1:$PORT (CPU $GW_CPUS) with: $JOPTS"
 stop_pid caravan-open
 # shellcheck disable=SC2086

@@ -22,13 +22,9 @@ PORT="${CARAVAN_PORT:-18080}"
 KEY="sk-cvn-bench-0123456789"
 JAR="${CARAVAN_JAR:-$BENCH/../target/caravan.jar}"
 [ -f "$JAR" ] || die "no $JAR: mvn -B -o -q -DskipTests package"
-# no CARAVAN_JAVA_OPTS: the gateway starts as docker/caravan.sh starts it (its default JVM options and two malloc
-# arenas), so a plain run measures the shipped defaults rather than the JVM's own sizing for this box
-GW_ARENAS="${MALLOC_ARENA_MAX:-}"
-if [ -z "${CARAVAN_JAVA_OPTS:-}" ]; then
-  CARAVAN_JAVA_OPTS="$(sed -n 's/.*JAVA_OPTS:-\([^}]*\)}.*/\1/p' "$BENCH/../docker/caravan.sh" | head -1)"
-  GW_ARENAS="${GW_ARENAS:-2}"
-fi
+# no CARAVAN_JAVA_OPTS: the gateway starts as docker/caravan.sh starts it, so a plain run measures the shipped
+# defaults rather than the JVM's own sizing for this box
+launcher_defaults
 
 REC="${KEEP:-$BENCH_STATE/profile.jfr}"
 JFC="$BENCH_STATE/profile.jfc"

@@ -36,13 +36,9 @@ STAMP="$(date +%Y%m%d-%H%M%S)"
 LINES="$OUT/run-$STAMP.txt"
 
 [ -f "$JAR" ] || (cd "$BENCH/.." && mvn -q -DskipTests package)
-# no CARAVAN_JAVA_OPTS: the gateway starts as docker/caravan.sh starts it (its default JVM options and two malloc
-# arenas), so a plain run measures the shipped defaults rather than the JVM's own sizing for this box
-GW_ARENAS="${MALLOC_ARENA_MAX:-}"
-if [ -z "${CARAVAN_JAVA_OPTS:-}" ]; then
-  CARAVAN_JAVA_OPTS="$(sed -n 's/.*JAVA_OPTS:-\([^}]*\)}.*/\1/p' "$BENCH/../docker/caravan.sh" | head -1)"
-  GW_ARENAS="${GW_ARENAS:-2}"
-fi
+# no CARAVAN_JAVA_OPTS: the gateway starts as docker/caravan.sh starts it, so a plain run measures the shipped
+# defaults rather than the JVM's own sizing for this box
+launcher_defaults
 
 "$H/start-mock.sh"
 

@@ -24,7 +24,7 @@ KEY="sk-cvn-bench-0123456789"
 JAR="${CARAVAN_JAR:-$BENCH/../target/caravan.jar}"
 [ -f "$JAR" ] || die "no $JAR: mvn -B -o -q -DskipTests package"
 # the launcher's default JVM options (docker/caravan.sh), unless CARAVAN_JAVA_OPTS says otherwise
-JAVA_OPTS="${CARAVAN_JAVA_OPTS:-$(sed -n 's/.*JAVA_OPTS:-\([^}]*\)}.*/\1/p' "$BENCH/../docker/caravan.sh" | head -1)}"
+JAVA_OPTS="${CARAVAN_JAVA_OPTS:-$(launcher_java_opts)}"
 CPORT="${CARAVAN_PORT:-18080}"
 ensure_wrk
 "$H/start-mock.sh"
