@@ -41,6 +41,7 @@ for arg in "$@"; do
   [ -f "$jar" ] || die "no $jar"
   data="$BENCH_STATE/ab-data-$side"; rm -rf "$data"
   # shellcheck disable=SC2086  # option lists
+  stop_pid "caravan-ab-$side"; port_free "${PORT[$side]}"
   MALLOC_ARENA_MAX=2 CARAVAN_API_KEY="$KEY" start_bg "caravan-ab-$side" "$GW_CPUS" timeout -k 5 7200 java $JAVA_OPTS \
     $own -Dcaravan.api.host=127.0.0.1 -Dcaravan.api.port="${PORT[$side]}" -Dcaravan.admin.port=$((PORT[$side] + 1)) \
     -Dcaravan.config.dir="${CONFIG_DIR:-$BENCH/config}" -Dcaravan.data.dir="$data" -jar "$jar"

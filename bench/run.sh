@@ -5,6 +5,8 @@
 #   bench/run.sh                 # everything (about 25 minutes)
 #   SCENARIOS="c1 c32" bench/run.sh
 #   SCENARIOS="sse32 sse1000" bench/run.sh   # 1,000 concurrent streams (not in the default list)
+#   SCENARIOS="c1wire" bench/run.sh   # one connection, with the gateway's own time per request read off a packet
+#                                     # capture (tcpdump on lo): no coordinated-omission correction (not in the list)
 #   NO_PORTKEY=1 bench/run.sh    # Caravan only
 #   OTEL=1 bench/run.sh          # Caravan with OpenTelemetry on: traces and metrics exported over OTLP/HTTP to
 #                                # the nginx mock (/v1/traces, /v1/metrics answer 200 and drop); labels caravan-otel-*
@@ -52,6 +54,7 @@ start_caravan() {
   log "starting Caravan on 127.0.0.1:$CARAVAN_PORT (CPU $GW_CPUS, ledger durability $LEDGER_DURABILITY)"
   local otel=()
   [ -z "${OTEL:-}" ] || otel=(-Dcaravan.otel.endpoint="http://127.0.0.1:$MOCK_PORT")
+  port_free "$CARAVAN_PORT"
   CARAVAN_API_KEY="$KEY" start_bg caravan "$GW_CPUS" env ${GW_ARENAS:+MALLOC_ARENA_MAX=$GW_ARENAS} timeout -k 5 7200 java ${CARAVAN_JAVA_OPTS:-} "${otel[@]}" \
     -Dcaravan.ledger.durability="$LEDGER_DURABILITY" -Dcaravan.api.host=127.0.0.1 -Dcaravan.api.port="$CARAVAN_PORT" -Dcaravan.admin.port=$((CARAVAN_PORT + 1)) \
     -Dcaravan.config.dir="${CONFIG_DIR:-$BENCH/config}" -Dcaravan.data.dir="$DATA_DIR" -jar "$JAR"
@@ -70,10 +73,32 @@ run() { # label args...
 }
 
 declare -A BASE_P50 BASE_P99
+# One connection, twice over: wrk's line (its percentiles include the synthetic samples wrk adds for coordinated
+# omission: each reply slower than twice the mean round also counts as all the replies that "should" have come
+# meanwhile), and the gateway's own time per request from a capture of the same window (bench/WireLatency.java).
+c1_wire() { # "url and header options"
+  ensure_apt tcpdump tcpdump
+  local pcap="$BENCH_STATE/c1wire.pcap" tp err="$BENCH_STATE/c1wire.warmup.log" b50 b99
+  # the warm-up also runs the mock-direct baseline, so that the capture holds the gateway's traffic only
+  "$H/run-bench.sh" $1 --body requests/mock.json --conns 1 --warmup "$WARMUP" --duration 1 >/dev/null 2>"$err"
+  b50="$(sed -nE 's/.*baseline .* p50=([0-9.]+)ms p99=([0-9.]+)ms.*/\1/p' "$err")"
+  b99="$(sed -nE 's/.*baseline .* p50=([0-9.]+)ms p99=([0-9.]+)ms.*/\2/p' "$err")"
+  # pin is a function: $! is the subshell running it, and tcpdump (exec'd by nice/taskset) is its child
+  pin "$LOAD_CPUS" tcpdump -Z root -i lo -n -s 128 -B 32768 -w "$pcap" "tcp port $CARAVAN_PORT or tcp port $MOCK_PORT" \
+    >/dev/null 2>&1 &
+  tp=$!
+  sleep 1
+  run caravan-c1-wrk $1 --body requests/mock.json --conns 1 --warmup 0 --baseline-p50 "$b50" --baseline-p99 "$b99"
+  pkill -TERM -P "$tp" tcpdump || true   # tcpdump flushes the file on SIGTERM
+  wait "$tp" || true
+  java "$BENCH/WireLatency.java" "$pcap" "$CARAVAN_PORT" "$MOCK_PORT" "caravan-c1-wire$SUFFIX" | tee -a "$LINES"
+  rm -f "$pcap"
+}
 caravan() { # scenario
   local c="--url http://127.0.0.1:$CARAVAN_PORT --header-file $BENCH_STATE/caravan.headers"
   case "$1" in
     c1)      run caravan-c1 $c --body requests/mock.json --conns 1 ;;
+    c1wire)  c1_wire "$c" ;;
     c32)     run caravan-c32 $c --body requests/mock.json --conns 32 ;;
     c128)    run caravan-c128 $c --body requests/mock.json --conns 128 ;;
     slow128) run caravan-50ms-c128 $c --body requests/mock50.json --conns 128 --baseline-url "http://127.0.0.1:$MOCK_DELAYED_PORT" ;;
