@@ -40,8 +40,8 @@ for arg in "$@"; do
   jar="${arg%%|*}"; own=""; [ "$jar" = "$arg" ] || own="${arg#*|}"
   [ -f "$jar" ] || die "no $jar"
   data="$BENCH_STATE/ab-data-$side"; rm -rf "$data"
-  # shellcheck disable=SC2086  # option lists
   stop_pid "caravan-ab-$side"; port_free "${PORT[$side]}"
+  # shellcheck disable=SC2086  # option lists
   MALLOC_ARENA_MAX=2 CARAVAN_API_KEY="$KEY" start_bg "caravan-ab-$side" "$GW_CPUS" timeout -k 5 7200 java $JAVA_OPTS \
     $own -Dcaravan.api.host=127.0.0.1 -Dcaravan.api.port="${PORT[$side]}" -Dcaravan.admin.port=$((PORT[$side] + 1)) \
     -Dcaravan.config.dir="${CONFIG_DIR:-$BENCH/config}" -Dcaravan.data.dir="$data" -jar "$jar"

@@ -46,8 +46,8 @@ for arg in "$@"; do
   jar="${arg%%|*}"; own=""; [ "$jar" = "$arg" ] || own="${arg#*|}"
   DATA="$BENCH_STATE/cpu-data"; rm -rf "$DATA"
   GCLOG="$BENCH_STATE/cpu-gc.log"; rm -f "$GCLOG"
-  # shellcheck disable=SC2086  # option lists
   stop_pid "caravan"; port_free "$PORT"
+  # shellcheck disable=SC2086  # option lists
   MALLOC_ARENA_MAX=2 CARAVAN_API_KEY="$KEY" start_bg caravan "$GW_CPUS" timeout -k 5 3600 java $JAVA_OPTS \
     ${JAVA_OPTS_EXTRA:-} $own -Xlog:gc:file="$GCLOG" -Dcaravan.api.host=127.0.0.1 -Dcaravan.api.port="$PORT" -Dcaravan.admin.port=$((PORT + 1)) \
     -Dcaravan.config.dir="${CONFIG_DIR:-$BENCH/config}" -Dcaravan.data.dir="$DATA" -jar "$jar"

@@ -67,8 +67,8 @@ GCLOG="$BENCH_STATE/gc.log"; rm -f "$GCLOG"
 JOPTS="${CARAVAN_JAVA_OPTS:-$(launcher_java_opts)}"
 log "starting Caravan on 127.0.0.1:$PORT (CPU $GW_CPUS) with: $JOPTS"
 stop_pid caravan-open
+port_free "$PORT"
 # shellcheck disable=SC2086
-stop_pid "caravan-open"; port_free "$PORT"
 CARAVAN_API_KEY="$KEY" CARAVAN_ADMIN_KEY="$ADMIN_KEY" start_bg caravan-open "$GW_CPUS" timeout -k 5 7200 \
   java $JOPTS -Xlog:gc:file="$GCLOG" -Dcaravan.api.host=127.0.0.1 -Dcaravan.api.port="$PORT" \
   -Dcaravan.admin.port=$((PORT + 1)) -Dcaravan.config.dir="$CONF" -Dcaravan.data.dir="$DATA" -jar "$JAR"

@@ -42,7 +42,7 @@ ensure_wrk
 "$H/start-mock.sh"
 stop_pid caravan
 rm -rf "$BENCH_STATE/caravan-data"   # an empty ledger, as in bench/run.sh
-stop_pid "caravan"; port_free "$PORT"
+port_free "$PORT"
 CARAVAN_API_KEY="$KEY" start_bg caravan "$GW_CPUS" env ${GW_ARENAS:+MALLOC_ARENA_MAX=$GW_ARENAS} timeout -k 5 3600 java ${CARAVAN_JAVA_OPTS:-} \
   -XX:FlightRecorderOptions:stackdepth=256 -Dcaravan.ledger.durability=async -Dcaravan.api.host=127.0.0.1 \
   -Dcaravan.api.port="$PORT" -Dcaravan.admin.port=$((PORT + 1)) -Dcaravan.config.dir="${CONFIG_DIR:-$BENCH/config}" -Dcaravan.data.dir="$BENCH_STATE/caravan-data" -jar "$JAR"

@@ -32,8 +32,8 @@ ensure_wrk
 trap 'stop_pid caravan-vs; "$H/stop-all.sh" >/dev/null 2>&1 || true' EXIT
 
 data="$BENCH_STATE/vs-data"; rm -rf "$data"
-# shellcheck disable=SC2086  # option list
 stop_pid "caravan-vs"; port_free "$CPORT"
+# shellcheck disable=SC2086  # option list
 MALLOC_ARENA_MAX=2 CARAVAN_API_KEY="$KEY" start_bg caravan-vs "$GW_CPUS" timeout -k 5 7200 java $JAVA_OPTS \
   -Dcaravan.ledger.durability=async -Dcaravan.api.host=127.0.0.1 -Dcaravan.api.port="$CPORT" \
   -Dcaravan.admin.port=$((CPORT + 1)) -Dcaravan.config.dir="${CONFIG_DIR:-$BENCH/config}" -Dcaravan.data.dir="$data" -jar "$JAR"
