@@ -83,13 +83,15 @@ c1_wire() { # "url and header options"
   "$H/run-bench.sh" $1 --body requests/mock.json --conns 1 --warmup "$WARMUP" --duration 1 >/dev/null 2>"$err"
   b50="$(sed -nE 's/.*baseline .* p50=([0-9.]+)ms p99=([0-9.]+)ms.*/\1/p' "$err")"
   b99="$(sed -nE 's/.*baseline .* p50=([0-9.]+)ms p99=([0-9.]+)ms.*/\2/p' "$err")"
-  # pin is a function: $! is the subshell running it, and tcpdump (exec'd by nice/taskset) is its child
+  # pin is a function: $! is the subshell running it and tcpdump (exec'd by nice/taskset) its child, or tcpdump
+  # itself when bash runs the command in place of the subshell
   pin "$LOAD_CPUS" tcpdump -Z root -i lo -n -s 128 -B 32768 -w "$pcap" "tcp port $CARAVAN_PORT or tcp port $MOCK_PORT" \
     >/dev/null 2>&1 &
   tp=$!
   sleep 1
   run caravan-c1-wrk $1 --body requests/mock.json --conns 1 --warmup 0 --baseline-p50 "$b50" --baseline-p99 "$b99"
-  pkill -TERM -P "$tp" tcpdump || true   # tcpdump flushes the file on SIGTERM
+  # tcpdump flushes the file on SIGTERM; the subshell ends when it has
+  pkill -TERM -P "$tp" tcpdump || kill -TERM "$tp" 2>/dev/null || true
   wait "$tp" || true
   java "$BENCH/WireLatency.java" "$pcap" "$CARAVAN_PORT" "$MOCK_PORT" "caravan-c1-wire$SUFFIX" | tee -a "$LINES"
   rm -f "$pcap"
