@@ -28,7 +28,6 @@ ensure_wrk
 
 declare -A PORT PID
 PORT[A]=18080; PORT[B]=18090
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 load() { # load SIDE CONNS SECONDS -> requests served
   BENCH_BODY_FILE="$BENCH/requests/mock.json" pin "$LOAD_CPUS" wrk -t1 -c"$2" -d"$3"s --timeout 10s \
     -s "$H/lib/wrk-post.lua" -H "Authorization: Bearer $KEY" "http://127.0.0.1:${PORT[$1]}/v1/chat/completions" \
@@ -73,4 +72,4 @@ done
 awk -v na="${REQ[A]}" -v ta="${TICK[A]}" -v nb="${REQ[B]}" -v tb="${TICK[B]}" -v hz="$(getconf CLK_TCK)" \
   'BEGIN { a = 1000 * ta / hz / na; b = 1000 * tb / hz / nb;
            printf "all    %10d %16.4f  %10d %16.4f  %.3f (ratio of the sums)\n", na, a, nb, b, b / a }'
-printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { printf "median of the per-round ratios B/A: %.3f (min %.3f, max %.3f)\n", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), v[1], v[NR] }'
+printf '%s\n' "${ratios[@]}" | median_line B/A 3

@@ -31,7 +31,6 @@ load() { # load CONNS SECONDS
     -s "$H/lib/wrk-post.lua" -H "Authorization: Bearer $KEY" "http://127.0.0.1:$PORT/v1/chat/completions" \
     | grep WRKSUM
 }
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 threads() { # threads PID : "tid ticks voluntary involuntary name" per thread
   local t line name
   for t in /proc/"$1"/task/*; do

@@ -81,8 +81,7 @@ c1_wire() { # "url and header options"
   local pcap="$BENCH_STATE/c1wire.pcap" tp err="$BENCH_STATE/c1wire.warmup.log" b50 b99
   # the warm-up also runs the mock-direct baseline, so that the capture holds the gateway's traffic only
   "$H/run-bench.sh" $1 --body requests/mock.json --conns 1 --warmup "$WARMUP" --duration 1 >/dev/null 2>"$err"
-  b50="$(sed -nE 's/.*baseline .* p50=([0-9.]+)ms p99=([0-9.]+)ms.*/\1/p' "$err")"
-  b99="$(sed -nE 's/.*baseline .* p50=([0-9.]+)ms p99=([0-9.]+)ms.*/\2/p' "$err")"
+  read -r b50 b99 < <(sed -nE 's/.*baseline .* p50=([0-9.]+)ms p99=([0-9.]+)ms.*/\1 \2/p' "$err") || true   # no baseline line: both stay empty (run-bench.sh then measures it itself)
   # pin is a function: $! is the subshell running it and tcpdump (exec'd by nice/taskset) its child, or tcpdump
   # itself when bash runs the command in place of the subshell
   pin "$LOAD_CPUS" tcpdump -Z root -i lo -n -s 128 -B 32768 -w "$pcap" "tcp port $CARAVAN_PORT or tcp port $MOCK_PORT" \

@@ -47,7 +47,6 @@ URL[P]="http://127.0.0.1:$PORTKEY_PORT/v1/chat/completions"; BODY[P]="$BENCH_DIR
 HC=(-H "Authorization: Bearer $KEY")
 HP=()
 while IFS= read -r l || [ -n "$l" ]; do [ -n "$l" ] && HP+=(-H "$l"); done <"$BENCH_STATE/portkey/openai.headers"
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 load() { # load SIDE SECONDS -> "requests errors"
   local h=("${HC[@]}"); [ "$1" = C ] || h=("${HP[@]}")
   BENCH_BODY_FILE="${BODY[$1]}" pin "$LOAD_CPUS" timeout -k 5 $(($2 + 30)) wrk -t1 -c"$CONNS" -d"$2"s --timeout 10s \
@@ -79,5 +78,5 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 awk -v nc="${REQ[C]}" -v tc="${TICK[C]}" -v np="${REQ[P]}" -v tp="${TICK[P]}" -v hz="$hz" -v s="$((SLICE * ROUNDS))" \
   'BEGIN { printf "all    %11.0f %23.4f  %11.0f %22.4f  %.2f (ratio of the sums)\n", nc / s, 1000 * tc / hz / nc, np / s, 1000 * tp / hz / np, nc / np }'
-printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { printf "median of the per-round ratios caravan/portkey: %.2f (min %.2f, max %.2f)\n", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), v[1], v[NR] }'
+printf '%s\n' "${ratios[@]}" | median_line caravan/portkey 2
 echo "errors: caravan ${ERR[C]}, portkey ${ERR[P]}"
