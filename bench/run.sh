@@ -15,6 +15,8 @@
 #                                                       # unset: docker/caravan.sh's defaults and MALLOC_ARENA_MAX=2
 #   CONFIG_DIR=/tmp/conf bench/run.sh  # another configuration directory than bench/config (models.yaml, routes/)
 #   DUMP_MEMORY=/tmp/x bench/run.sh   # at the end: jcmd native-memory summary and heap after GC into /tmp/x.*
+#   APPCDS=1 bench/run.sh        # as the Docker image starts it: with a class-data archive (-XX:SharedArchiveFile)
+#                                # made first by a training run like the image's (start, one chat request, SIGTERM)
 #
 # The gateway is pinned to CPU $GW_CPUS (default 0); load generator and mocks share the other core
 # (see harness/lib/common.sh). The harness (harness/, from the team's shared bench kit) installs nginx, wrk and
@@ -48,20 +50,36 @@ launcher_defaults
 # of load across runs (786 MB after a day of runs), and H2's background writer then allocated more than the
 # requests did, making each run slower than the one before
 DATA_DIR="$BENCH_STATE/caravan-data"
-start_caravan() {
+start_caravan() { # [extra JVM options]
   stop_pid caravan
   rm -rf "$DATA_DIR"
-  log "starting Caravan on 127.0.0.1:$CARAVAN_PORT (CPU $GW_CPUS, ledger durability $LEDGER_DURABILITY)"
-  local otel=()
-  [ -z "${OTEL:-}" ] || otel=(-Dcaravan.otel.endpoint="http://127.0.0.1:$MOCK_PORT")
+  log "starting Caravan on 127.0.0.1:$CARAVAN_PORT (CPU $GW_CPUS, ledger durability $LEDGER_DURABILITY) $*"
+  local extra=("$@")
+  [ -z "${OTEL:-}" ] || extra+=(-Dcaravan.otel.endpoint="http://127.0.0.1:$MOCK_PORT")
   port_free "$CARAVAN_PORT"
-  CARAVAN_API_KEY="$KEY" start_bg caravan "$GW_CPUS" env ${GW_ARENAS:+MALLOC_ARENA_MAX=$GW_ARENAS} timeout -k 5 7200 java ${CARAVAN_JAVA_OPTS:-} "${otel[@]}" \
+  CARAVAN_API_KEY="$KEY" start_bg caravan "$GW_CPUS" env ${GW_ARENAS:+MALLOC_ARENA_MAX=$GW_ARENAS} timeout -k 5 7200 java ${CARAVAN_JAVA_OPTS:-} "${extra[@]}" \
     -Dcaravan.ledger.durability="$LEDGER_DURABILITY" -Dcaravan.api.host=127.0.0.1 -Dcaravan.api.port="$CARAVAN_PORT" -Dcaravan.admin.port=$((CARAVAN_PORT + 1)) \
     -Dcaravan.config.dir="${CONFIG_DIR:-$BENCH/config}" -Dcaravan.data.dir="$DATA_DIR" -jar "$JAR"
   wait_http "http://127.0.0.1:$CARAVAN_PORT/health" 60 || die "Caravan did not start (see $LOG_DIR/caravan.log)"
 }
-start_caravan
 printf 'Authorization: Bearer %s\n' "$KEY" >"$BENCH_STATE/caravan.headers"
+if [ -n "${APPCDS:-}" ]; then
+  # the image's training run (docker/Dockerfile): the classes of a start and one chat request, written at exit
+  JSA="$BENCH_STATE/caravan.jsa"
+  rm -f "$JSA"
+  start_caravan -XX:ArchiveClassesAtExit="$JSA"
+  curl -s -o /dev/null -H @"$BENCH_STATE/caravan.headers" -H 'content-type: application/json' \
+    -d @requests/mock.json "http://127.0.0.1:$CARAVAN_PORT/v1/chat/completions"
+  # the archive is written after SIGTERM, which takes longer than stop_pid's 5 s on a slow box
+  gw="$(cat "$PID_DIR/caravan.pid")"
+  kill -TERM -- "-$gw" 2>/dev/null || kill -TERM "$gw"
+  for _ in $(seq 1 600); do pid_alive "$gw" || break; sleep 0.1; done
+  [ -s "$JSA" ] || die "the training run wrote no archive (see $LOG_DIR/caravan.log)"
+  log "class-data archive $(du -m "$JSA" | cut -f1) MB"
+  start_caravan -XX:SharedArchiveFile="$JSA"
+else
+  start_caravan
+fi
 
 run() { # label args...
   local label="$1"; shift

@@ -58,8 +58,11 @@ public final class CacheStep {
         call.upstreamModel(a.upstreamModel());
         call.responseHeader(HEADER, "HIT");
         labelled.cacheHit(call);
-        // the provider's answer as it was sent (Json.REPLIES: a key it repeats is not an error)
-        exchange.getMessage().setBody(new ChatResult((ObjectNode) Json.REPLIES.readTree(a.body()), a.usage()));
+        // the answer as it was stored goes out as those bytes with the cost spliced in; bytes that cannot be
+        // (not one plain JSON object) as a tree (Json.REPLIES: a key the provider repeated is not an error)
+        ChatResult stored = ChatResult.stored(a.body(), a.usage());
+        exchange.getMessage().setBody(stored != null ? stored
+                : new ChatResult((ObjectNode) Json.REPLIES.readTree(a.body()), a.usage()));
         exchange.setProperty(Admission.CACHE_HIT, Boolean.TRUE);
         return true;
     }

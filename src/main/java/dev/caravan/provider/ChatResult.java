@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.function.Consumer;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -61,6 +63,73 @@ public final class ChatResult {
      */
     public static ChatResult forwarded(byte[] raw, Usage usage, String model, int usageEnd, boolean usageEmpty) {
         return new ChatResult(raw, usage, model, usageEnd, usageEmpty);
+    }
+
+    /**
+     * An answer the gateway sent before and stored (the response cache), as those bytes: one token pass reads its
+     * top-level {@code model} and finds its {@code usage} object, so the hit goes out as stored with the cost
+     * spliced in, parsing no tree. Null when the bytes are not one JSON object with a plain usage object (or none)
+     * and nothing after it; the caller then takes the tree.
+     */
+    public static ChatResult stored(byte[] body, Usage usage) {
+        try (JsonParser p = Json.REPLIES.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            String model = null;
+            UsageSpan span = null;
+            boolean modelSeen = false;
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                if (name.equals("usage")) {
+                    if (span != null || v != JsonToken.START_OBJECT || (span = UsageSpan.read(p, body)) == null) {
+                        return null;
+                    }
+                } else if (name.equals("model")) {
+                    if (modelSeen) {
+                        return null;
+                    }
+                    modelSeen = true;
+                    model = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                    p.skipChildren();
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+                return null;
+            }
+            return span == null ? new ChatResult(body, usage, model, -1, false)
+                    : new ChatResult(body, usage, model, span.end(), span.tree().isEmpty());
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A top-level {@code usage} object read by a token pass: its tree and the offset of its closing brace in the
+     * bytes, where {@link #bytes()} splices what {@link #editUsage} adds.
+     */
+    public record UsageSpan(ObjectNode tree, int end) {
+
+        /**
+         * With {@code p} on the {@code START_OBJECT} of the usage object of {@code body}: reads it. Null when it
+         * is not a plain usage object (it has the {@code cost} or {@code cost_details} the gateway sets) or its
+         * closing brace is not where the parser says.
+         */
+        public static UsageSpan read(JsonParser p, byte[] body) throws IOException {
+            JsonNode u = Json.REPLIES.readTree(p);
+            if (!(u instanceof ObjectNode uo) || uo.has("cost") || uo.has("cost_details")) {
+                return null;
+            }
+            int end = (int) p.currentTokenLocation().getByteOffset();
+            if (end < 0 || end >= body.length || body[end] != '}') {
+                return null;
+            }
+            return new UsageSpan(uo, end);
+        }
     }
 
     public Usage usage() {

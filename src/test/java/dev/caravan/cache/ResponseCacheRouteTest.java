@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.caravan.api.Json;
 import dev.caravan.money.MoneyTestSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,7 +57,7 @@ class ResponseCacheRouteTest extends MoneyTestSupport {
 
     /** A reply kept as the provider's bytes reaches the cache with a key it repeated; the hit still answers. */
     @Test
-    void anAnswerWithARepeatedKeyIsServedFromTheCache() {
+    void anAnswerWithARepeatedKeyIsServedFromTheCache() throws Exception {
         String reply = completion("gpt-4o-mini", 1000, 500, 0, 0);
         stub.always((req, r) -> r.json(200, "{\"system_fingerprint\":\"fp_a\"," + reply.substring(1)
                 .replaceFirst("\\}\\s*$", ",\"system_fingerprint\":\"fp_b\"}")));
@@ -66,8 +68,14 @@ class ResponseCacheRouteTest extends MoneyTestSupport {
         HttpResponse<String> second = chatAs(k.secret(), Q, "x-caravan-cache", "use");
         assertThat(second.statusCode()).isEqualTo(200);
         assertThat(second.headers().firstValue("x-caravan-cache")).hasValue("HIT");
-        assertThat(json(second.body()).path("system_fingerprint").asText()).isEqualTo("fp_b");
-        assertThat(json(second.body()).at("/choices/0/message/content").asText()).isEqualTo("ok");
+        // the answer as the provider sent it, like the first call's; a JSON reader that keeps the last of a
+        // repeated key reads it
+        assertThat(second.body()).contains("\"system_fingerprint\":\"fp_a\"")
+                .contains("\"system_fingerprint\":\"fp_b\"");
+        JsonNode hit = Json.REPLIES.readTree(second.body());
+        assertThat(hit.path("system_fingerprint").asText()).isEqualTo("fp_b");
+        assertThat(hit.at("/choices/0/message/content").asText()).isEqualTo("ok");
+        assertThat(hit.at("/usage/cost").decimalValue()).isZero();
         assertThat(stub.requests()).hasSize(1);
     }
 

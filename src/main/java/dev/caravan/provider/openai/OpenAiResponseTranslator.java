@@ -91,19 +91,13 @@ public final class OpenAiResponseTranslator implements Processor {
                             return null;
                         }
                         usageSeen = true;
-                        JsonNode u = Json.REPLIES.readTree(p);
-                        if (!(u instanceof ObjectNode uo) || uo.has("cost") || uo.has("cost_details")) {
-                            return null;
-                        }
-                        usage = Usage.fromPlainTree(uo);
+                        ChatResult.UsageSpan span = ChatResult.UsageSpan.read(p, body);
+                        usage = span == null ? null : Usage.fromPlainTree(span.tree());
                         if (usage == null) {
                             return null;
                         }
-                        usageEnd = (int) p.currentTokenLocation().getByteOffset();
-                        usageEmpty = uo.isEmpty();
-                        if (usageEnd < 0 || usageEnd >= body.length || body[usageEnd] != '}') {
-                            return null;
-                        }
+                        usageEnd = span.end();
+                        usageEmpty = span.tree().isEmpty();
                     }
                     case "model" -> {
                         if (model != null || v != JsonToken.VALUE_STRING) {
