@@ -6,6 +6,8 @@
 #
 #   bench/cpu-ab.sh /tmp/a.jar /tmp/b.jar
 #   ROUNDS=12 SLICE=5 CONNS=32 bench/cpu-ab.sh /tmp/a.jar "/tmp/a.jar|-Xmn80m"     # options for one side
+#   AB_HEADER="x-caravan-cache: use" bench/cpu-ab.sh /tmp/a.jar /tmp/b.jar         # one more request header
+#                                                   # (this one: every request after the first a cache hit)
 #
 # Each side: its own ports and empty data directory, the launcher's JVM options (CARAVAN_JAVA_OPTS replaces
 # them), WARMUP s of c32 load, then ROUNDS rounds of one SLICE-s window on each side (order A B, B A, A B, ...:
@@ -30,7 +32,8 @@ declare -A PORT PID
 PORT[A]=18080; PORT[B]=18090
 load() { # load SIDE CONNS SECONDS -> requests served
   BENCH_BODY_FILE="$BENCH/requests/mock.json" pin "$LOAD_CPUS" wrk -t1 -c"$2" -d"$3"s --timeout 10s \
-    -s "$H/lib/wrk-post.lua" -H "Authorization: Bearer $KEY" "http://127.0.0.1:${PORT[$1]}/v1/chat/completions" \
+    -s "$H/lib/wrk-post.lua" -H "Authorization: Bearer $KEY" ${AB_HEADER:+-H "$AB_HEADER"} \
+    "http://127.0.0.1:${PORT[$1]}/v1/chat/completions" \
     | sed -n 's/.*WRKSUM requests=\([0-9]*\).*/\1/p'
 }
 i=0
