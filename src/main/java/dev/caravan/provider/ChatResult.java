@@ -18,10 +18,11 @@ import dev.caravan.api.Usage;
  * stages may add to its usage, e.g. the cost) and the usage read from it.
  *
  * <p>Most answers are a JSON tree. An OpenAI-compatible reply the gateway leaves as it is is kept as the upstream's
- * bytes instead ({@link #forwarded}): it is written to the client as sent, with what {@link #editUsage} adds
- * spliced into its {@code usage} object, and is parsed into a tree only when a later stage asks for
- * {@link #body()} (guardrails on answers, body logging, the Messages and Responses shapes, tracing content). From
- * then on the tree is the answer, and {@link #bytes()} serialises it.
+ * bytes instead ({@link #forwarded}), and so is an answer served from the response cache ({@link #stored}): it is
+ * written to the client as sent, with what {@link #editUsage} adds spliced into its {@code usage} object, and is
+ * parsed into a tree only when a later stage asks for {@link #body()} (guardrails on answers, body logging, the
+ * Messages and Responses shapes, tracing content). From then on the tree is the answer, and {@link #bytes()}
+ * serialises it.
  */
 public final class ChatResult {
 
