@@ -70,10 +70,8 @@ if [ -n "${APPCDS:-}" ]; then
   start_caravan -XX:ArchiveClassesAtExit="$JSA"
   curl -s -o /dev/null -H @"$BENCH_STATE/caravan.headers" -H 'content-type: application/json' \
     -d @requests/mock.json "http://127.0.0.1:$CARAVAN_PORT/v1/chat/completions"
-  # the archive is written after SIGTERM, which takes longer than stop_pid's 5 s on a slow box
-  gw="$(cat "$PID_DIR/caravan.pid")"
-  kill -TERM -- "-$gw" 2>/dev/null || kill -TERM "$gw"
-  for _ in $(seq 1 600); do pid_alive "$gw" || break; sleep 0.1; done
+  # the archive is written after SIGTERM, which can take longer than stop_pid's default 5 s on a slow box
+  stop_pid caravan 60
   [ -s "$JSA" ] || die "the training run wrote no archive (see $LOG_DIR/caravan.log)"
   log "class-data archive $(du -m "$JSA" | cut -f1) MB"
   start_caravan -XX:SharedArchiveFile="$JSA"
