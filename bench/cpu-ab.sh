@@ -8,6 +8,7 @@
 #   ROUNDS=12 SLICE=5 CONNS=32 bench/cpu-ab.sh /tmp/a.jar "/tmp/a.jar|-Xmn80m"     # options for one side
 #   AB_HEADER="x-caravan-cache: use" bench/cpu-ab.sh /tmp/a.jar /tmp/b.jar         # one more request header
 #                                                   # (this one: every request after the first a cache hit)
+#   JAVA_B=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/cpu-ab.sh a.jar a.jar  # another JVM for one side
 #
 # Each side: its own ports and empty data directory, the launcher's JVM options (CARAVAN_JAVA_OPTS replaces
 # them), WARMUP s of c32 load, then ROUNDS rounds of one SLICE-s window on each side (order A B, B A, A B, ...:
@@ -44,12 +45,13 @@ for arg in "$@"; do
   data="$BENCH_STATE/ab-data-$side"; rm -rf "$data"
   stop_pid "caravan-ab-$side"; port_free "${PORT[$side]}"
   # shellcheck disable=SC2086  # option lists
-  MALLOC_ARENA_MAX=2 CARAVAN_API_KEY="$KEY" start_bg "caravan-ab-$side" "$GW_CPUS" timeout -k 5 7200 java $JAVA_OPTS \
+  jvm="JAVA_$side"; jvm="${!jvm:-java}"
+  MALLOC_ARENA_MAX=2 CARAVAN_API_KEY="$KEY" start_bg "caravan-ab-$side" "$GW_CPUS" timeout -k 5 7200 "$jvm" $JAVA_OPTS \
     $own -Dcaravan.api.host=127.0.0.1 -Dcaravan.api.port="${PORT[$side]}" -Dcaravan.admin.port=$((PORT[$side] + 1)) \
     -Dcaravan.config.dir="${CONFIG_DIR:-$BENCH/config}" -Dcaravan.data.dir="$data" -jar "$jar"
   wait_http "http://127.0.0.1:${PORT[$side]}/health" 60 || die "side $side did not start (see $LOG_DIR/caravan-ab-$side.log)"
   PID[$side]="$(listen_pid "${PORT[$side]}")"; [ -n "${PID[$side]}" ] || die "no process listens on ${PORT[$side]}"
-  echo "side $side: $arg"
+  echo "side $side: $arg$([ "$jvm" = java ] || echo " on $jvm")"
 done
 trap 'stop_pid caravan-ab-A; stop_pid caravan-ab-B; "$H/stop-all.sh" >/dev/null 2>&1 || true' EXIT
 for side in A B A B; do load "$side" 32 $((WARMUP / 2)) >/dev/null; done

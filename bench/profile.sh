@@ -5,6 +5,8 @@
 #   bench/profile.sh                 # build first: mvn -B -o -q -DskipTests package
 #   WARMUP=40 DURATION=20 CONNS=32 TOP=25 bench/profile.sh
 #   KEEP=/tmp/caravan.jfr bench/profile.sh      # keep the recording (open it in JDK Mission Control)
+#   STREAMS=1000 bench/profile.sh               # the load is that many concurrent chat streams (bench/SseBench.java
+#                                               # probe, the mock's 20 chunks 50 ms apart); figures per stream
 #
 # The gateway is started like bench/run.sh starts it (pinned to CPU $GW_CPUS, bench/config or $CONFIG_DIR, async
 # ledger), warmed up with WARMUP seconds of load without recording, then recorded for DURATION seconds of the same load:
@@ -53,24 +55,40 @@ jcmd="$(dirname "$(readlink -f "/proc/$pid/exe")")/jcmd"
 jfr="$(dirname "$(readlink -f "/proc/$pid/exe")")/jfr"
 
 load() { # seconds outfile
+  if [ -n "${STREAMS:-}" ]; then
+    local cp; cp="$(ssebench_cp)" || exit 1
+    pin "$LOAD_CPUS" timeout -k 5 $(($1 + 60)) java -XX:+UseSerialGC -Xms256m -Xmx256m -Xmn192m -XX:TieredStopAtLevel=1 \
+      -cp "$cp" SseBench probe --url "http://127.0.0.1:$PORT/v1/chat/completions" --body "$BENCH/requests/mocksse-stream.json" \
+      --header "Authorization: Bearer $KEY" --conns "$STREAMS" --duration "$1" --expect-chunks "$MOCK_CHUNKS" \
+      --chunk-delay-ms "$MOCK_CHUNK_DELAY_MS" >"$2" 2>&1
+    return
+  fi
   BENCH_BODY_FILE="$BENCH/requests/mock.json" pin "$LOAD_CPUS" timeout -k 5 $(($1 + 30)) wrk -t1 -c"$CONNS" -d"$1s" \
     --timeout 10s -s "$H/lib/wrk-post.lua" -H "Authorization: Bearer $KEY" \
     "http://127.0.0.1:$PORT/v1/chat/completions" >"$2" 2>&1
 }
-log "warm-up ${WARMUP}s at c$CONNS"
+log "warm-up ${WARMUP}s at ${STREAMS:+$STREAMS streams}${STREAMS:-c$CONNS}"
 load "$WARMUP" /dev/null
 "$jcmd" "$pid" JFR.start name=caravan-profile settings="$JFC" >/dev/null
 cpu0="$(awk '{print $14+$15}' "/proc/$pid/stat")"
-log "recording ${DURATION}s at c$CONNS"
+log "recording ${DURATION}s at ${STREAMS:+$STREAMS streams}${STREAMS:-c$CONNS}"
 load "$DURATION" "$BENCH_STATE/profile.wrk"
 cpu1="$(awk '{print $14+$15}' "/proc/$pid/stat")"
 "$jcmd" "$pid" JFR.stop name=caravan-profile filename="$REC" >/dev/null
 stop_pid caravan
 "$H/stop-all.sh" >/dev/null 2>&1 || true
 
-REQS="$(sed -nE 's/.*WRKSUM requests=([0-9]+).*/\1/p' "$BENCH_STATE/profile.wrk")"
-RPS="$(sed -nE 's/.* rps=([0-9.]+).*/\1/p' "$BENCH_STATE/profile.wrk")"
-[ -n "$REQS" ] || { cat "$BENCH_STATE/profile.wrk"; die "no wrk summary"; }
+if [ -n "${STREAMS:-}" ]; then
+  # every stream that ended in the window, each connection's unrecorded first one included
+  REQS="$(sed -nE 's/.* streams_all=([0-9]+).*/\1/p' "$BENCH_STATE/profile.wrk")"
+  RPS="$(sed -nE 's/.* streams_per_s=([0-9.]+).*/\1/p' "$BENCH_STATE/profile.wrk")"
+  sed -n 's/^SSESUM/streams:/p' "$BENCH_STATE/profile.wrk"
+  [ -n "$REQS" ] || { cat "$BENCH_STATE/profile.wrk"; die "no SSESUM line"; }
+else
+  REQS="$(sed -nE 's/.*WRKSUM requests=([0-9]+).*/\1/p' "$BENCH_STATE/profile.wrk")"
+  RPS="$(sed -nE 's/.* rps=([0-9.]+).*/\1/p' "$BENCH_STATE/profile.wrk")"
+  [ -n "$REQS" ] || { cat "$BENCH_STATE/profile.wrk"; die "no wrk summary"; }
+fi
 CPUMS="$(awk -v t="$((cpu1 - cpu0))" -v hz="$(getconf CLK_TCK)" -v r="$REQS" 'BEGIN{printf "%.3f", 1000*t/hz/r}')"
 echo "requests=$REQS rps=$RPS cpu_ms_per_req=$CPUMS (with the recording on) recording=$REC"
 "$jfr" print --json --stack-depth 64 --events jdk.ObjectAllocationSample "$REC" >"$BENCH_STATE/profile.alloc.json"
