@@ -557,8 +557,8 @@ public class SseBench {
             @Override
             protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
                 long t = System.nanoTime();
-                if (!active) {
-                    return;
+                if (!active || ctx.channel() != ch) {
+                    return; // a connection given up on (timed out, failed) that still had bytes to deliver
                 }
                 if (msg instanceof HttpResponse res) {
                     status = res.status().code();
