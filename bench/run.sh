@@ -20,7 +20,8 @@
 #
 # The gateway is pinned to CPU $GW_CPUS (default 0); load generator and mocks share the other core
 # (see harness/lib/common.sh). The harness (harness/, from the team's shared bench kit) installs nginx, wrk and
-# Node from Debian's packages when missing and Portkey from npm.
+# Node from Debian's packages when missing and Portkey from npm. The stream scenarios use the Netty SSE mock and
+# probe of SseBench.java (built from the gateway's jar); STREAM_MOCK=node SSE_PROBE=node run the kit's Node pair.
 set -euo pipefail
 cd "$(dirname "$0")"
 BENCH="$(pwd)"
