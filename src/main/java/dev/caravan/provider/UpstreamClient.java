@@ -203,6 +203,25 @@ public final class UpstreamClient implements AutoCloseable {
         return new ProviderUnavailable(provider, reason, 0, null, describe(t));
     }
 
+    /**
+     * The reason of a failed connect, without the address Netty appends ("Connection refused: /10.0.0.7:443" →
+     * "connection refused"): refused, no route to host, network unreachable, or no local port left ("cannot assign
+     * requested address") call for different fixes, so they are not all reported as refused.
+     */
+    static String connectFailure(String message) {
+        if (message == null || message.isBlank()) {
+            return "connection failed";
+        }
+        String m = message;
+        int colon = m.indexOf(':');
+        if (m.startsWith("finishConnect(") && colon >= 0) { // the native transports: "finishConnect(..) failed: ..."
+            m = m.substring(colon + 1);
+            colon = m.indexOf(':');
+        }
+        String reason = (colon < 0 ? m : m.substring(0, colon)).trim().toLowerCase(java.util.Locale.ROOT);
+        return reason.isEmpty() ? "connection failed" : Secrets.scrub(reason);
+    }
+
     /** A short description of a transport failure, without URLs (they may carry keys). */
     static String describe(Throwable t) {
         Throwable x = unwrap(t);
@@ -213,7 +232,7 @@ public final class UpstreamClient implements AutoCloseable {
             return "timed out";
         }
         if (x instanceof ConnectException) {
-            return "connection refused";
+            return connectFailure(x.getMessage());
         }
         if (x instanceof ClosedChannelException) {
             return "connection closed";
