@@ -353,9 +353,8 @@ public class SseBench {
 
     static final class Probe {
         static final List<Double> ttft = new ArrayList<>(), total = new ArrayList<>(), gaps = new ArrayList<>(),
-                spread = new ArrayList<>();
-        static final List<Long> events = new ArrayList<>();
-        static long errors, started, finished, finishedAll;
+                spread = new ArrayList<>(), events = new ArrayList<>();
+        static long errors, finished, finishedAll;
         static String firstErr = "";
         static long t0, deadline, timeoutMs;
         static byte[] body;
@@ -423,9 +422,7 @@ public class SseBench {
             if (expectChunks > 1 && chunkDelayMs > 0 && !spread.isEmpty()) {
                 buffered = pct(spread, 50) < 0.5 * (expectChunks - 1) * chunkDelayMs ? "yes" : "no";
             }
-            List<Double> ev = new ArrayList<>();
-            events.forEach(e -> ev.add((double) e));
-            double e50 = pct(ev, 50);
+            double e50 = pct(events, 50);
             System.out.println("SSESUM streams=" + finished + " errors=" + errors + " ttft_p50_ms=" + f2(pct(ttft, 50))
                     + " ttft_p99_ms=" + f2(pct(ttft, 99)) + " total_p50_ms=" + f2(pct(total, 50)) + " total_p99_ms="
                     + f2(pct(total, 99)) + " gap_p50_ms=" + f2(pct(gaps, 50)) + " gap_p99_ms=" + f2(pct(gaps, 99))
@@ -514,9 +511,6 @@ public class SseBench {
                     closeQuietly();
                     done.countDown();
                     return;
-                }
-                if (record) {
-                    started++;
                 }
                 if (ch == null || !ch.isActive()) {
                     bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
@@ -668,7 +662,7 @@ public class SseBench {
                     ttft.add(ms(first - ts));
                     total.add(ms(te - ts));
                     spread.add(ms(last - first));
-                    events.add(n);
+                    events.add((double) n);
                     gaps.addAll(myGaps);
                     finished++;
                 }

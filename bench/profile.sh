@@ -57,9 +57,8 @@ jfr="$(dirname "$(readlink -f "/proc/$pid/exe")")/jfr"
 load() { # seconds outfile
   if [ -n "${STREAMS:-}" ]; then
     local cp; cp="$(ssebench_cp)" || exit 1
-    pin "$LOAD_CPUS" timeout -k 5 $(($1 + 60)) java -XX:+UseSerialGC -Xms256m -Xmx256m -Xmn192m -XX:TieredStopAtLevel=1 \
-      -cp "$cp" SseBench probe --url "http://127.0.0.1:$PORT/v1/chat/completions" --body "$BENCH/requests/mocksse-stream.json" \
-      --header "Authorization: Bearer $KEY" --conns "$STREAMS" --duration "$1" --expect-chunks "$MOCK_CHUNKS" \
+    pin "$LOAD_CPUS" timeout -k 5 $(($1 + 60)) java "${SSE_PROBE_JVM[@]}" -cp "$cp" SseBench probe \
+      --url "http://127.0.0.1:$PORT/v1/chat/completions" --body "$BENCH/requests/mocksse-stream.json" --header "Authorization: Bearer $KEY" --conns "$STREAMS" --duration "$1" --expect-chunks "$MOCK_CHUNKS" \
       --chunk-delay-ms "$MOCK_CHUNK_DELAY_MS" >"$2" 2>&1
     return
   fi
