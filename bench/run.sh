@@ -18,6 +18,9 @@
 #   APPCDS=1 bench/run.sh        # as the Docker image starts it: with a class-data archive (-XX:SharedArchiveFile)
 #                                # made first by a training run like the image's (start, one chat request, SIGTERM)
 #
+# Each of Caravan's lines ends with its event loop delay over the measured window (loop_io_*: the wait of a task
+# handed to the event loop, from /metrics; see loop-delay.sh): a p99 bucket above 1 ms means the loop was short of CPU.
+#
 # The gateway is pinned to CPU $GW_CPUS (default 0); load generator and mocks share the other core
 # (see harness/lib/common.sh). The harness (harness/, from the team's shared bench kit) installs nginx, wrk and
 # Node from Debian's packages when missing and Portkey from npm. The stream scenarios use the Netty SSE mock and
@@ -84,8 +87,10 @@ run() { # label args...
   local label="$1"; shift
   [ -z "${OTEL:-}" ] || label="${label/#caravan-/caravan-otel-}"
   case "$label" in caravan-*) label="$label$SUFFIX" ;; esac
-  local line
-  line="$("$H/run-bench.sh" --warmup "$WARMUP" --duration "$DURATION" --label "$label" "$@" | tail -1)"
+  local line hook=""
+  # Caravan's lines end with its event loop delay over the measured window (loop-delay.sh)
+  case "$label" in caravan-*) hook="$BENCH/loop-delay.sh http://127.0.0.1:$((CARAVAN_PORT + 1))/metrics $BENCH_STATE/loop-delay" ;; esac
+  line="$(WINDOW_HOOK="$hook" "$H/run-bench.sh" --warmup "$WARMUP" --duration "$DURATION" --label "$label" "$@" | tail -1)"
   echo "$line" | tee -a "$LINES"
 }
 

@@ -27,6 +27,7 @@ import dev.caravan.gateway.ModelsProcessor;
 import dev.caravan.gateway.ResponseWriter;
 import dev.caravan.http.CaravanHttpComponent;
 import dev.caravan.ops.OpsConfiguration;
+import dev.caravan.ops.metrics.EventLoopDelay;
 import dev.caravan.ops.metrics.GatewayMetrics;
 import dev.caravan.money.MoneyConfiguration;
 import dev.caravan.provider.ProviderRegistry;
@@ -88,7 +89,15 @@ public class CaravanConfiguration implements CamelConfiguration {
         CallEvents events = new CallEvents();
         r.bind("callEvents", events);
         GatewayMetrics gatewayMetrics = OpsConfiguration.configure(ctx, events, providers);
-        http.setMeterRegistry(r.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class));
+        MeterRegistry meters = r.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
+        http.setMeterRegistry(meters);
+        // the wait of a task handed to the event loops and the route executor (caravan_event_loop_delay_seconds)
+        int probeMs = intProp(pc, "caravan.metrics.event-loop.interval-ms", 100);
+        if (probeMs > 0 && meters != null) {
+            ctx.addService(new EventLoopDelay(meters, java.util.List.of(new EventLoopDelay.Group("io", () -> loops),
+                    new EventLoopDelay.Group("route", http::getExecutorService)), Duration.ofMillis(probeMs),
+                    Duration.ofMillis(intProp(pc, "caravan.metrics.event-loop.warn-ms", 1000))), true, true);
+        }
         // virtual keys (admin API) first, then the keys above; also binds the keys and money beans
         Authenticator auth = MoneyConfiguration.configure(ctx, new ConfigKeyAuthenticator(keys), events,
                 gatewayMetrics);

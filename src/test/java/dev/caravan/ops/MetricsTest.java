@@ -189,6 +189,8 @@ class MetricsTest extends GatewayTestSupport {
         assertThat(m.sum("caravan_test_custom_total", "source", "route")).isEqualTo(1.0);
         assertThat(m.has("jvm_memory_used_bytes")).isTrue();
         assertThat(m.has("process_cpu_usage")).isTrue();
+        // the event loops' probe runs from the start
+        assertThat(waitFor(() -> scrape().sum("caravan_event_loop_delay_seconds_count", "group", "io") > 0)).isTrue();
         HttpResponse<String> open = send(HttpRequest.newBuilder(adminUri("/metrics"))
                 .header("accept", "application/openmetrics-text; version=1.0.0").GET().build());
         assertThat(open.headers().firstValue("content-type").orElse("")).startsWith("application/openmetrics-text");
