@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class EventLoopDelay extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventLoopDelay.class);
-    /** Frames of the late thread's stack in the warning: enough to name the step that holds it. */
-    static final int STACK_FRAMES = 16;
+    /** Frames of the late thread's stack in the warning: deep enough to reach a route step under a client. */
+    static final int STACK_FRAMES = 48;
 
     /** A set of threads measured under one {@code group} label; {@code threads} may give null until it exists. */
     public record Group(String name, Supplier<? extends EventExecutorGroup> threads) {
