@@ -7,6 +7,7 @@
 # The probes run every 100 ms whatever the load, so the window's count is its length in tenths of a second per thread.
 set -euo pipefail
 url="$1" state="$2" what="$3"
+command -v python3 >/dev/null || { echo "loop-delay.sh: python3 is missing; no loop fields" >&2; exit 0; }
 scrape() { curl -s -m 5 "$url" | grep '^caravan_event_loop_delay_seconds' || true; }
 if [ "$what" = start ]; then scrape >"$state"; exit 0; fi
 scrape >"$state.end"
