@@ -1,9 +1,9 @@
 package dev.caravan.ops.metrics;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,7 +42,8 @@ public final class EventLoopDelay extends ServiceSupport {
     private final List<Group> groups;
     private final long intervalMillis;
     private final long warnNanos;
-    private final Map<EventExecutor, Probe> probes = new ConcurrentHashMap<>();
+    /** Touched only by the ticker's one thread. */
+    private final Map<EventExecutor, Probe> probes = new HashMap<>();
     private ScheduledExecutorService ticker;
 
     public EventLoopDelay(MeterRegistry registry, List<Group> groups, Duration interval, Duration warnAfter) {
